@@ -1,0 +1,56 @@
+# The README names these targets; each one sets up what it needs on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test bench lint format messages check-deploy clean
+
+$(VENV)/.installed-run: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-run
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Translations are compiled from locale/*.po with gettext's msgfmt (installed when missing and root).
+messages:
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq gettext >/dev/null; } || \
+		{ echo "Please install gettext (msgfmt)"; exit 1; }
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+# The portal on embedded defaults: SQLite under var/, Celery on a filesystem broker, demo data.
+run: $(VENV)/.installed-run messages
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo --if-empty
+	@bash scripts/run-all.sh
+
+test: $(VENV)/.installed-dev messages
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo "Please install Debian's chromium for the browser tests"; exit 1; }
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(PY) manage.py bench_sweep $(BENCH_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Production settings must pass Django's deployment checks with no warning.
+check-deploy: $(VENV)/.installed-run
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	FIELD_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet;print(Fernet.generate_key().decode())') \
+	IDENTITY_INDEX_KEY=check DJANGO_ALLOWED_HOSTS=portal.example.vn \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,17 @@
+"""Tests: SQLite by default, PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set (CI)."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A fixed key generated for the tests only; it protects nothing real.
+FIELD_ENCRYPTION_KEYS = ["4eTX84_uosn-WcYUHWhtuTHumpbUhgnmpT33o1gIi6I="]
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = False
+STORAGES = {  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("core.urls_accounts")),
+    path("", include("core.urls")),
+    path("", include("petitions.urls")),
+    path("", include("reception.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("", include("deadlines.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,46 @@
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+BATCH = 200
+
+
+def outbox_send_pending(*, batch: int = BATCH) -> int:
+    """Send pending e-mails. Rows are locked with SKIP LOCKED so several workers never send one twice.
+
+    A failed send stays pending (up to MAX_ATTEMPTS) for the next run instead of blocking this one.
+    """
+    Status = Notification.EmailStatus
+    sent, last_id = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(email_status=Status.PENDING, id__gt=last_id)
+                .select_related("recipient")
+                .order_by("id")[:batch]
+            )
+            if not rows:
+                return sent
+            last_id = rows[-1].pk
+            for row in rows:
+                if not row.recipient.email:
+                    row.email_status = Status.SKIPPED
+                    continue
+                try:
+                    send_mail(row.title, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient.email])
+                except Exception:  # SMTP failures are retried by the next run
+                    logger.warning("E-mail for notification %s failed", row.pk)
+                    row.email_attempts += 1
+                    row.email_status = Status.FAILED if row.email_attempts >= MAX_ATTEMPTS else Status.PENDING
+                    continue
+                row.email_status, row.emailed_at = Status.SENT, timezone.now()
+                sent += 1
+            Notification.objects.bulk_update(rows, ["email_status", "email_attempts", "emailed_at"])

@@ -1,0 +1,50 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Role, User
+from core.selectors import jurisdiction_for, units_visible_to
+
+from .models import Kind, Petition
+from .selectors import petition_search_q
+from .workflow import Status
+
+
+class PetitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
+    unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=None)
+    handler = django_filters.ModelChoiceFilter(label=_("Handler"), queryset=None)
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
+    )
+    received_to = django_filters.DateFilter(label=_("Received to"), field_name="received_at", lookup_expr="date__lte")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("received_at", "received_at"), ("status", "status"), ("kind", "kind"), ("title", "title")),
+        field_labels={
+            "received_at": _("Date received"),
+            "status": _("Status"),
+            "kind": _("Kind"),
+            "title": _("Subject"),
+        },
+    )
+
+    class Meta:
+        model = Petition
+        fields = ["q", "kind", "status", "unit", "handler", "received_from", "received_to"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = units_visible_to(user)
+        self.filters["handler"].queryset = (
+            User.objects.filter(
+                memberships__unit_id__in=jurisdiction_for(user).unit_ids,
+                memberships__role__in=[Role.HANDLER, Role.HEAD],
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+
+    def search(self, queryset, name, value):
+        return queryset.filter(petition_search_q(value)) if value.strip() else queryset

@@ -1,0 +1,195 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import MultipleFileField
+from core.models import Unit
+from core.uploads import validate_upload, validate_uploads
+from core.validators import validate_citizen_id, validate_phone
+
+from .models import Channel, Kind, Petition
+from .services import PetitionerData
+from .workflow import Action
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+class PetitionForm(forms.Form):
+    """The public filing form; staff registration extends it."""
+
+    kind = forms.ChoiceField(label=_("Kind of petition"), choices=Kind.choices)
+    unit = forms.ModelChoiceField(label=_("Send to"), queryset=Unit.objects.all(), empty_label=_("— choose a unit —"))
+    title = forms.CharField(label=_("Subject"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    id_number = forms.CharField(
+        label=_("Citizen ID number"), max_length=12, validators=[validate_citizen_id], help_text=_("12 digits")
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=15, validators=[validate_phone])
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=300)
+    people_count = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
+    attachments = MultipleFileField(
+        label=_("Attachments"), help_text=_("PDF, JPG or PNG; at most 5 files of 10 MB each.")
+    )
+
+    def clean_attachments(self):
+        return validate_uploads(self.cleaned_data.get("attachments") or [])
+
+    def petitioner(self) -> PetitionerData:
+        data = self.cleaned_data
+        return PetitionerData(
+            full_name=data.get("full_name") or "",
+            id_number=data.get("id_number") or "",
+            phone=(data.get("phone") or "").replace(" ", "").replace(".", ""),
+            email=data.get("email") or "",
+            address=data.get("address") or "",
+        )
+
+
+class StaffPetitionForm(PetitionForm):
+    """A petition received by post, in person or forwarded, registered by a reception officer."""
+
+    channel = forms.ChoiceField(
+        label=_("Received through"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_anonymous = forms.BooleanField(
+        label=_("Anonymous (no name given)"),
+        required=False,
+        help_text=_("An anonymous denunciation is kept as information, not handled as a denunciation."),
+    )
+    field_order = ["channel", "received_on", "kind", "unit", "is_anonymous"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+        self.fields["received_on"].initial = timezone.localdate()
+        for name in ("full_name", "id_number", "phone", "address"):
+            self.fields[name].required = False
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The date of receipt cannot be in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_anonymous") and not data.get("full_name"):
+            self.add_error("full_name", _("Enter the petitioner's name, or tick “Anonymous”."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (sent to the citizen)"), widget=TEXTAREA, required=False, max_length=5000)
+
+    def __init__(self, *args, petition=None, user=None, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.fields["reason"].required = required
+
+
+class ClassifyForm(ReasonForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    is_complex = forms.BooleanField(label=_("Complex case"), required=False)
+    is_remote = forms.BooleanField(label=_("Remote area"), required=False)
+    field_order = ["kind", "is_complex", "is_remote", "reason"]
+
+    def __init__(self, *args, petition=None, **kwargs):
+        super().__init__(*args, petition=petition, **kwargs)
+        self.fields["reason"].label = _("Note")
+        if petition is not None and not self.is_bound:
+            self.initial.update(kind=petition.kind, is_complex=petition.is_complex, is_remote=petition.is_remote)
+
+
+class ForwardForm(ReasonForm):
+    to_unit = forms.ModelChoiceField(label=_("To a unit of the portal"), queryset=Unit.objects.none(), required=False)
+    to_body = forms.CharField(label=_("Or to an outside body"), max_length=200, required=False)
+    field_order = ["to_unit", "to_body", "reason"]
+
+    def __init__(self, *args, petition=None, **kwargs):
+        super().__init__(*args, petition=petition, **kwargs)
+        if petition is not None:
+            self.fields["to_unit"].queryset = Unit.objects.exclude(pk=petition.unit_id)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("to_unit")) == bool((data.get("to_body") or "").strip()):
+            raise ValidationError(_("Choose either a unit of the portal or name an outside body."))
+        return data
+
+
+class FileForm(ReasonForm):
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of (tracking code)"),
+        max_length=14,
+        required=False,
+        help_text=_("Leave empty if not a duplicate."),
+    )
+    field_order = ["duplicate_of", "reason"]
+
+    def __init__(self, *args, user=None, visible=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible = visible
+
+    def clean_duplicate_of(self):
+        code = (self.cleaned_data.get("duplicate_of") or "").strip().upper()
+        if not code:
+            return None
+        original = self.visible.filter(tracking_code=code).first() if self.visible is not None else None
+        if original is None:
+            raise ValidationError(_("No petition with this code in your jurisdiction."))
+        return original
+
+
+class AssignForm(forms.Form):
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=None)
+
+    def __init__(self, *args, handlers=None, petition=None, user=None, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handlers
+
+
+class ResolveForm(forms.Form):
+    decision_text = forms.CharField(label=_("Decision, conclusion or reply"), widget=TEXTAREA, max_length=20000)
+    decision_file = forms.FileField(label=_("Signed document"), required=False, help_text=_("PDF, JPG or PNG"))
+
+    def __init__(self, *args, petition=None, user=None, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def clean_decision_file(self):
+        upload = self.cleaned_data.get("decision_file")
+        return (upload, *validate_upload(upload)) if upload else None
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Internal note (not shown to the citizen)"), widget=TEXTAREA, max_length=5000)
+
+    def __init__(self, *args, petition=None, user=None, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+ACTION_FORMS = {
+    Action.CLASSIFY: ClassifyForm,
+    Action.FORWARD: ForwardForm,
+    Action.FILE: FileForm,
+    Action.ASSIGN: AssignForm,
+    Action.RESOLVE: ResolveForm,
+    Action.NOTE: NoteForm,
+}
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=20)
+    key = forms.CharField(label=_("Access key"), max_length=20)
+
+
+class WithdrawOwnForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you withdraw it?"), widget=TEXTAREA, max_length=2000)
+
+
+def petition_kind_label(petition: Petition) -> str:
+    return petition.get_kind_display()

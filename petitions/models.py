@@ -1,0 +1,213 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.crypto import EncryptedTextField
+from core.models import Unit
+
+from .workflow import Action, Status
+
+# Crockford's base32 without look-alike letters: codes are read aloud over the phone.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_tracking_code() -> str:
+    """Random, not sequential: 50 bits of entropy, grouped for reading (e.g. 7KQ2-M9XD-3H)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    DENUNCIATION = "denunciation", _("Denunciation")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    REFLECTION = "reflection", _("Reflection")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
+    POST = "post", _("Post")
+    FORWARDED = "forwarded", _("Forwarded by another body")
+    HEAD_RECEPTION = "head_reception", _("Head's reception session")
+    IMPORTED = "imported", _("Imported from another portal")
+
+
+class Petition(models.Model):
+    tracking_code = models.CharField(_("tracking code"), max_length=14, unique=True, default=new_tracking_code)
+    access_key_digest = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("content"))
+    # The title without diacritics, lower case: "ngap ung" finds "ngập úng" on every database.
+    search_text = models.CharField(max_length=200, blank=True, editable=False)
+    people_count = models.PositiveIntegerField(_("number of people"), default=1)
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    is_complex = models.BooleanField(_("complex case"), default=False)
+    is_remote = models.BooleanField(_("remote area"), default=False)
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("receiving unit"))
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_petitions",
+        verbose_name=_("handler"),
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_petitions",
+        verbose_name=_("citizen account"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    decision_text = models.TextField(_("decision"), blank=True)
+
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("earlier petition (second complaint, forwarding)"),
+    )
+    forwarded_to = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("forwarded to")
+    )
+    forwarded_to_body = models.CharField(_("forwarded to (outside body)"), max_length=200, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        indexes = [
+            models.Index(fields=["unit", "status", "-received_at"], name="petition_unit_status"),
+            models.Index(fields=["handler", "status"], name="petition_handler_status"),
+            models.Index(fields=["-received_at", "-id"], name="petition_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} – {self.title}"
+
+    @property
+    def is_denunciation(self) -> bool:
+        return self.kind == Kind.DENUNCIATION
+
+
+class Petitioner(models.Model):
+    """The petitioner's identity, kept apart from the case so it can be encrypted and access-controlled.
+
+    Every identity field is encrypted at rest. Digests allow finding the same ID number or phone
+    without decrypting; the searchable name is kept only for non-denunciations.
+    """
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, primary_key=True, related_name="petitioner")
+    full_name = EncryptedTextField(_("full name"))
+    id_number = EncryptedTextField(_("citizen ID number"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    name_search = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("petitioner")
+        verbose_name_plural = _("petitioners")
+
+    def __str__(self):
+        return str(_("Petitioner of %(code)s") % {"code": self.petition_id})
+
+
+class PetitionHistory(models.Model):
+    """Append-only audit trail: every status change and every other action on a petition."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    is_public = models.BooleanField(default=True, help_text=_("Shown on the citizen's status page"))
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [models.Index(fields=["petition", "created_at"], name="history_petition")]
+
+    def __str__(self):
+        return f"{self.petition_id}: {self.from_status} → {self.to_status}"
+
+
+class PetitionNote(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+def attachment_path(instance, filename):
+    # The stored name is random; the citizen's file name is kept only as metadata.
+    return f"petitions/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=200)
+    extension = models.CharField(max_length=5)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    is_decision = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty")]
+
+    def __str__(self):
+        return self.original_name

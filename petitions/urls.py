@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "petitions"
+urlpatterns = [
+    path("gui-don/", views.petition_create, name="create"),
+    path("gui-don/da-gui/", views.petition_filed, name="filed"),
+    path("tra-cuu/", views.petition_track, name="track"),
+    path("cua-toi/", views.my_petitions, name="mine"),
+    path("cua-toi/<str:code>/", views.my_petition_detail, name="my_detail"),
+    path("can-bo/don/", views.petition_list, name="list"),
+    path("can-bo/don/moi/", views.petition_register, name="register"),
+    path("can-bo/don/<int:pk>/", views.petition_detail, name="detail"),
+    path("can-bo/don/<int:pk>/<str:action>/", views.petition_action, name="action"),
+    path("tep/<int:pk>/", views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,285 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.decorators import staff_required
+from core.models import Role
+from core.selectors import jurisdiction_for
+from deadlines.selectors import deadlines_for_petitions
+
+from . import selectors, services
+from .filters import PetitionFilter
+from .forms import ACTION_FORMS, PetitionForm, ReasonForm, StaffPetitionForm, TrackForm, WithdrawOwnForm
+from .models import Attachment, Petition
+from .services import PetitionError
+from .workflow import REASON_REQUIRED, Action, Status
+
+PAGE_SIZE = 25
+
+
+def petition_create(request):
+    """Public filing form: no account needed."""
+    form = PetitionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        is_citizen = request.user.is_authenticated and not jurisdiction_for(request.user).is_staff
+        petition, access_key = services.petition_submit(
+            kind=data["kind"],
+            title=data["title"],
+            content=data["content"],
+            unit=data["unit"],
+            petitioner=form.petitioner(),
+            people_count=data["people_count"],
+            citizen=request.user if is_citizen else None,
+            uploads=data["attachments"],
+        )
+        request.session["filed"] = {"code": petition.tracking_code, "key": access_key}
+        return redirect("petitions:filed")
+    return render(request, "petitions/create.html", {"form": form})
+
+
+def petition_filed(request):
+    filed = request.session.get("filed")
+    if not filed:
+        return redirect("petitions:track")
+    return render(request, "petitions/filed.html", {"filed": filed})
+
+
+def petition_track(request):
+    """Code + access key → public status. An unknown code and a wrong key get the same answer."""
+    form = TrackForm(request.GET or None)
+    petition = None
+    if form.is_bound and form.is_valid():
+        petition = selectors.petition_track(code=form.cleaned_data["code"], key=form.cleaned_data["key"])
+        if petition is None:
+            form.add_error(None, _("No petition matches this code and access key. Check both and try again."))
+    return render(
+        request,
+        "petitions/track.html",
+        {"form": form, "petition": petition, "timeline": list(petition.history.all()) if petition else []},
+    )
+
+
+@login_required
+def my_petitions(request):
+    page = Paginator(selectors.petitions_of_citizen(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/mine.html", {"page": page})
+
+
+@login_required
+def my_petition_detail(request, code):
+    petition = get_object_or_404(selectors.petitions_of_citizen(request.user), tracking_code=code)
+    form = WithdrawOwnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.petition_citizen_withdraw(
+                petition=petition, citizen=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your petition has been withdrawn."))
+            return redirect("petitions:my_detail", code=code)
+    return render(
+        request,
+        "petitions/my_detail.html",
+        {
+            "petition": petition,
+            "timeline": selectors.petition_timeline(petition, public_only=True),
+            "withdraw_form": form
+            if petition.status in {Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS}
+            else None,
+        },
+    )
+
+
+@staff_required
+def petition_list(request):
+    petition_filter = PetitionFilter(
+        request.GET or None, queryset=selectors.petition_list(request.user), user=request.user
+    )
+    queryset = (
+        petition_filter.qs if petition_filter.is_bound and petition_filter.is_valid() else petition_filter.queryset
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    deadlines = deadlines_for_petitions([p.pk for p in page])
+    for petition in page:
+        petition.open_deadlines = deadlines.get(petition.pk, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/list.html",
+        {"filter": petition_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+def _action_form(action, petition, user, data=None, files=None):
+    form_class = ACTION_FORMS.get(action, ReasonForm)
+    kwargs = {"petition": petition, "user": user, "required": action in REASON_REQUIRED}
+    if action == Action.ASSIGN:
+        kwargs["handlers"] = selectors.handler_choices(petition)
+    if action == Action.FILE:
+        kwargs["visible"] = selectors.petitions_visible_to(user)
+    return form_class(data, files, prefix=action, **kwargs)
+
+
+def _render_detail(request, petition, bound_form=None, bound_action=None):
+    actions = services.allowed_actions(user=request.user, petition=petition)
+    if bound_action and bound_action not in actions:
+        actions.append(bound_action)  # keep the refused form, its message and what was typed visible
+    forms = {
+        action: bound_form if action == bound_action else _action_form(action, petition, request.user)
+        for action in actions
+    }
+    return render(
+        request,
+        "petitions/detail.html",
+        {
+            "petition": petition,
+            "timeline": selectors.petition_timeline(petition),
+            "notes": selectors.petition_notes(petition),
+            "attachments": list(petition.attachments.all()),
+            "action_forms": [
+                (action, Action(action).label, forms[action]) for action in actions if action != Action.NOTE
+            ],
+            "note_form": forms.get(Action.NOTE),
+            "bound_action": bound_action,
+            "duplicates": selectors.possible_duplicates(petition) if petition.status == Status.RECEIVED else [],
+            "deadlines": deadlines_for_petitions([petition.pk]).get(petition.pk, []),
+            "can_extend": jurisdiction_for(request.user).has_role(Role.HEAD, unit_id=petition.unit_id),
+        },
+    )
+
+
+@staff_required
+def petition_detail(request, pk):
+    return _render_detail(request, selectors.petition_detail(request.user, pk))
+
+
+SIMPLE_ACTIONS = {
+    Action.ACCEPT: services.petition_accept,
+    Action.GUIDE: services.petition_guide,
+    Action.REJECT: services.petition_reject,
+    Action.START: services.petition_start,
+    Action.SUSPEND: services.petition_suspend,
+    Action.RESUME: services.petition_resume,
+    Action.WITHDRAW: services.petition_withdraw,
+    Action.CLOSE: services.petition_close,
+}
+
+
+def _run_action(action, petition, user, data):
+    common = {"petition": petition, "actor": user}
+    if action == Action.CLASSIFY:
+        services.petition_classify(
+            **common,
+            kind=data["kind"],
+            is_complex=data["is_complex"],
+            is_remote=data["is_remote"],
+            reason=data["reason"],
+        )
+    elif action == Action.FORWARD:
+        services.petition_forward(**common, reason=data["reason"], to_unit=data["to_unit"], to_body=data["to_body"])
+    elif action == Action.FILE:
+        services.petition_file(**common, reason=data["reason"], duplicate_of=data["duplicate_of"])
+    elif action == Action.ASSIGN:
+        services.petition_assign(**common, handler=data["handler"])
+    elif action == Action.RESOLVE:
+        services.petition_resolve(**common, decision_text=data["decision_text"], decision_file=data["decision_file"])
+    elif action == Action.NOTE:
+        services.petition_note_add(**common, text=data["text"])
+    else:
+        SIMPLE_ACTIONS[action](**common, reason=data["reason"])
+
+
+@staff_required
+@require_POST
+def petition_action(request, pk, action):
+    petition = selectors.petition_detail(request.user, pk)
+    if action not in Action.values:
+        raise Http404
+    form = _action_form(action, petition, request.user, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _run_action(action, petition, request.user, form.cleaned_data)
+        except PetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+            return redirect("petitions:detail", pk=petition.pk)
+    if not form.errors:
+        form.add_error(None, _("This action is not available."))
+    messages.error(request, _("The action was not carried out. See the message below."))
+    petition.refresh_from_db()
+    return _render_detail(request, petition, bound_form=form, bound_action=action)
+
+
+@staff_required
+def petition_register(request):
+    """A reception officer registers a petition received by post, in person or forwarded."""
+    units = jurisdiction_for(request.user).by_role
+    unit_ids = units.get(Role.RECEPTION, frozenset()) | units.get(Role.HEAD, frozenset())
+    if not unit_ids:
+        messages.error(request, _("Only reception officers and heads register petitions."))
+        return redirect("petitions:list")
+    from core.models import Unit
+
+    form = StaffPetitionForm(request.POST or None, request.FILES or None, units=Unit.objects.filter(pk__in=unit_ids))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        received_on = data["received_on"]
+        received_at = (
+            timezone.now()
+            if received_on == timezone.localdate()
+            else timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(8)))
+        )
+        petition, access_key = services.petition_submit(
+            kind=data["kind"],
+            title=data["title"],
+            content=data["content"],
+            unit=data["unit"],
+            petitioner=form.petitioner(),
+            channel=data["channel"],
+            people_count=data["people_count"],
+            created_by=request.user,
+            uploads=data["attachments"],
+            is_anonymous=data["is_anonymous"],
+            received_at=received_at,
+        )
+        messages.success(
+            request,
+            _(
+                "Registered %(code)s. Access key for the citizen: %(key)s "
+                "(write it on the receipt; it is not shown again)."
+            )
+            % {"code": petition.tracking_code, "key": access_key},
+        )
+        return redirect("petitions:detail", pk=petition.pk)
+    return render(request, "petitions/register.html", {"form": form})
+
+
+def attachment_download(request, pk):
+    """Files are never served from a public folder: staff in jurisdiction or the owning citizen only."""
+    if not request.user.is_authenticated:
+        raise Http404
+    attachment = get_object_or_404(Attachment.objects.select_related("petition"), pk=pk)
+    petitions = (
+        selectors.petitions_visible_to(request.user)
+        if jurisdiction_for(request.user).is_staff
+        else Petition.objects.filter(citizen=request.user)
+    )
+    if not petitions.filter(pk=attachment.petition_id).exists():
+        raise Http404
+    filename = get_valid_filename(attachment.original_name) or f"attachment.{attachment.extension}"
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=filename)
+    response["Content-Type"] = attachment.content_type
+    return response

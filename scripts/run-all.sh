@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the web server and a Celery worker with embedded beat; Ctrl-C stops all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+mkdir -p var/celery/out var/celery/processed
+trap 'trap - INT TERM; kill 0; wait' INT TERM EXIT
+
+.venv/bin/celery -A config worker --beat --loglevel=WARNING --concurrency=1 \
+  --schedule=var/celerybeat-schedule >var/celery.log 2>&1 &
+
+cat <<TXT
+
+  Cổng tiếp công dân / Citizen reception portal:  http://127.0.0.1:8000
+  Celery worker + beat log:                       var/celery.log
+
+$($PY manage.py seed_demo --print-logins)
+
+  Ctrl-C stops everything.
+TXT
+$PY manage.py runserver 127.0.0.1:8000
