@@ -211,3 +211,46 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class IdentityReveal(models.Model):
+    """Append-only access log: who saw a denouncer's identity, when and why (Decree 31/2019).
+
+    Written only by petitions.services.petitioner_reveal; there is no update or delete path.
+    """
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="identity_reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("identity reveal")
+        verbose_name_plural = _("identity reveals")
+        indexes = [models.Index(fields=["petition", "user", "-created_at"], name="reveal_petition_user")]
+
+    def __str__(self):
+        return f"{self.petition_id} – {self.user_id} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PetitionRead(models.Model):
+    """One row per staff read of a petition's detail (page or API): a single cheap INSERT."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("Page")
+        API = "api", _("API")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    via = models.CharField(max_length=4, choices=Via.choices, default=Via.PAGE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("petition read")
+        verbose_name_plural = _("petition reads")
+        indexes = [models.Index(fields=["petition", "-created_at"], name="read_petition")]
+
+    def __str__(self):
+        return f"{self.petition_id} – {self.user_id}"

@@ -1,16 +1,21 @@
+import datetime
 import difflib
 import hmac
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.crypto import blind_index
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
 
-from .models import Petition, PetitionHistory, PetitionNote
-from .services import access_key_digest, normalize_for_search
-from .workflow import OPEN_STATUSES
+from .models import Attachment, IdentityReveal, Kind, Petition, PetitionHistory, PetitionNote
+from .services import access_key_digest, may_reveal_identity, normalize_for_search
+from .workflow import OPEN_STATUSES, Status
 
 
 def petitions_visible_to(user: User) -> QuerySet[Petition]:
@@ -70,12 +75,19 @@ def petition_search_q(text: str) -> Q:
         q |= Q(search_text__contains=normalized) | Q(petitioner__name_search__contains=normalized)
     if digits and len(digits) >= 9:
         digest = blind_index(digits)
-        q |= Q(petitioner__id_number_digest=digest) | Q(petitioner__phone_digest=digest)
+        # Looking a person up by ID number or phone must not tell who denounced whom.
+        q |= (Q(petitioner__id_number_digest=digest) | Q(petitioner__phone_digest=digest)) & ~Q(kind=Kind.DENUNCIATION)
     return q
 
 
-def possible_duplicates(petition: Petition, *, limit: int = 5) -> list[Petition]:
-    """Same petitioner (ID number or phone digest) with a similar title, newest first."""
+def possible_duplicates(petition: Petition, *, limit: int = 5, include_confidential: bool = False) -> list[Petition]:
+    """Same petitioner (ID number or phone digest) with a similar title, newest first.
+
+    Linking by identity would tell who a denouncer is, so denunciations take part only for a
+    viewer who may reveal the identity (include_confidential).
+    """
+    if petition.is_denunciation and not include_confidential:
+        return []
     petitioner = petition.petitioner
     same_person = Q(pk__in=[])
     if petitioner.id_number_digest:
@@ -86,8 +98,11 @@ def possible_duplicates(petition: Petition, *, limit: int = 5) -> list[Petition]
         Petition.objects.filter(same_person)
         .exclude(pk=petition.pk)
         .select_related("unit")
-        .order_by("-received_at")[:50]
+        .order_by("-received_at")
     )
+    if not include_confidential:
+        candidates = candidates.exclude(kind=Kind.DENUNCIATION)
+    candidates = candidates[:50]
     title = normalize_for_search(petition.title)
     scored = [(difflib.SequenceMatcher(None, title, normalize_for_search(c.title)).ratio(), c) for c in candidates]
     return [c for score, c in sorted(scored, key=lambda s: -s[0]) if score >= 0.6][:limit]
@@ -111,3 +126,73 @@ def forward_unit_choices(petition: Petition) -> QuerySet[Unit]:
 
 def open_petition_count(user: User) -> int:
     return petitions_visible_to(user).filter(status__in=OPEN_STATUSES).count()
+
+
+def attachment_for_download(user: User, pk: int) -> Attachment:
+    """An attachment the user may download, else Http404 (not theirs) or PermissionDenied.
+
+    A denunciation's own files identify the denouncer: staff get them only if they may reveal the
+    identity and revealed it (with a logged reason) within IDENTITY_REVEAL_DOWNLOAD_MINUTES.
+    Decision documents issued by the unit are not identifying.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    attachment = get_object_or_404(Attachment.objects.select_related("petition__unit"), pk=pk)
+    petition = attachment.petition
+    if jurisdiction_for(user).is_staff:
+        if not petitions_visible_to(user).filter(pk=petition.pk).exists():
+            raise Http404
+        if petition.is_denunciation and not attachment.is_decision and not recent_reveal_exists(user, petition):
+            raise PermissionDenied
+    elif petition.citizen_id != user.pk:
+        raise Http404
+    return attachment
+
+
+def recent_reveal_exists(user: User, petition: Petition) -> bool:
+    if not may_reveal_identity(user=user, petition=petition):
+        return False
+    since = timezone.now() - datetime.timedelta(minutes=settings.IDENTITY_REVEAL_DOWNLOAD_MINUTES)
+    return IdentityReveal.objects.filter(petition=petition, user=user, created_at__gte=since).exists()
+
+
+def identity_reveals(petition: Petition) -> list[IdentityReveal]:
+    return list(petition.identity_reveals.select_related("user"))
+
+
+def public_statistics() -> list[dict]:
+    """Petition counts per unit by kind and by status; units under PUBLIC_STATS_MIN_COUNT are left out."""
+    rows = Petition.objects.values("unit_id", "kind", "status").annotate(n=Count("id")).order_by()
+    per_unit: dict[int, dict] = {}
+    for row in rows:
+        entry = per_unit.setdefault(row["unit_id"], {"total": 0, "by_kind": {}, "by_status": {}})
+        entry["total"] += row["n"]
+        entry["by_kind"][row["kind"]] = entry["by_kind"].get(row["kind"], 0) + row["n"]
+        entry["by_status"][row["status"]] = entry["by_status"].get(row["status"], 0) + row["n"]
+    shown = {uid: e for uid, e in per_unit.items() if e["total"] >= settings.PUBLIC_STATS_MIN_COUNT}
+    units = Unit.objects.filter(pk__in=shown).only("code", "name", "path")
+    return [{"unit_code": u.code, "unit_name": u.name, **shown[u.pk]} for u in units]
+
+
+def petitions_for_export(
+    user: User, *, unit: Unit | None, date_from: datetime.date | None, date_to: datetime.date | None
+) -> QuerySet[Petition]:
+    """The caseload of a unit (and its subtree) received in a period, with the resolution date."""
+    queryset = petitions_visible_to(user)
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    if date_from:
+        queryset = queryset.filter(received_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(received_at__date__lte=date_to)
+    resolved_at = (
+        PetitionHistory.objects.filter(petition=OuterRef("pk"), to_status=Status.RESOLVED)
+        .exclude(from_status=Status.RESOLVED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        queryset.select_related("unit", "forwarded_to", "petitioner")
+        .annotate(resolved_at=Subquery(resolved_at))
+        .order_by("received_at", "id")
+    )

@@ -13,11 +13,22 @@ from django.utils.translation import gettext as _
 
 from core.crypto import blind_index
 from core.models import Role, Unit, User
-from core.selectors import jurisdiction_for
+from core.selectors import jurisdiction_for, unit_current_head
 from deadlines import services as deadline_services
 
 from . import notifications
-from .models import CODE_ALPHABET, Attachment, Channel, Kind, Petition, Petitioner, PetitionHistory, PetitionNote
+from .models import (
+    CODE_ALPHABET,
+    Attachment,
+    Channel,
+    IdentityReveal,
+    Kind,
+    Petition,
+    Petitioner,
+    PetitionHistory,
+    PetitionNote,
+    PetitionRead,
+)
 from .workflow import (
     ACTION_ROLES,
     ACTION_TARGET,
@@ -364,3 +375,39 @@ def petition_citizen_withdraw(*, petition: Petition, citizen: User, reason: str)
     if not action_possible_in(Action.WITHDRAW, petition.status):
         raise PetitionError(_("This petition can no longer be withdrawn."))
     return _transition(petition, to_status=Status.WITHDRAWN, action=Action.WITHDRAW, actor=citizen, reason=reason)
+
+
+def may_reveal_identity(*, user: User, petition: Petition) -> bool:
+    """Only the assigned handler and the current head of the petition's unit may see a denouncer."""
+    if not user.is_authenticated or not jurisdiction_for(user).is_staff:
+        return False
+    if petition.handler_id is not None and petition.handler_id == user.pk:
+        return jurisdiction_for(user).has_role(Role.HANDLER, Role.HEAD, unit_id=petition.unit_id)
+    if not jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id):
+        return False
+    head = unit_current_head(petition.unit)
+    return head is not None and head.pk == user.pk
+
+
+@transaction.atomic
+def petitioner_reveal(*, petition: Petition, actor: User, reason: str) -> PetitionerData:
+    """Return the decrypted identity after writing the access-log row; refused for anyone else."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PetitionError(_("Give the reason why you need to see the identity."))
+    if not may_reveal_identity(user=actor, petition=petition):
+        raise PetitionError(_("Only the assigned handler and the head of the unit may see this identity."))
+    IdentityReveal.objects.create(petition=petition, user=actor, reason=reason[:2000])
+    source = Petitioner.objects.get(petition=petition)
+    return PetitionerData(
+        full_name=source.full_name,
+        id_number=source.id_number,
+        phone=source.phone,
+        email=source.email,
+        address=source.address,
+    )
+
+
+def petition_read_record(*, petition: Petition, actor: User, via: str = PetitionRead.Via.PAGE) -> None:
+    """Log a staff read of a petition's detail: one INSERT, in the request's transaction."""
+    PetitionRead.objects.create(petition_id=petition.pk, user_id=actor.pk, via=via)

@@ -8,23 +8,34 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
+from core.ratelimit import ratelimit
 from core.models import Role
 from core.selectors import jurisdiction_for
 from deadlines.selectors import deadlines_for_petitions
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import PetitionFilter
-from .forms import ACTION_FORMS, PetitionForm, ReasonForm, StaffPetitionForm, TrackForm, WithdrawOwnForm
-from .models import Attachment, Petition
+from .forms import (
+    ACTION_FORMS,
+    ExportForm,
+    PetitionForm,
+    ReasonForm,
+    RevealForm,
+    StaffPetitionForm,
+    TrackForm,
+    WithdrawOwnForm,
+)
 from .services import PetitionError
 from .workflow import REASON_REQUIRED, Action, Status
 
 PAGE_SIZE = 25
 
 
+@ratelimit(key="petition_create")
 def petition_create(request):
     """Public filing form: no account needed."""
     form = PetitionForm(request.POST or None, request.FILES or None)
@@ -53,6 +64,7 @@ def petition_filed(request):
     return render(request, "petitions/filed.html", {"filed": filed})
 
 
+@ratelimit(key="track", methods=("GET",))
 def petition_track(request):
     """Code + access key → public status. An unknown code and a wrong key get the same answer."""
     form = TrackForm(request.GET or None)
@@ -132,7 +144,8 @@ def _action_form(action, petition, user, data=None, files=None):
     return form_class(data, files, prefix=action, **kwargs)
 
 
-def _render_detail(request, petition, bound_form=None, bound_action=None):
+def _render_detail(request, petition, bound_form=None, bound_action=None, revealed=None, reveal_form=None):
+    can_reveal = petition.is_denunciation and services.may_reveal_identity(user=request.user, petition=petition)
     actions = services.allowed_actions(user=request.user, petition=petition)
     if bound_action and bound_action not in actions:
         actions.append(bound_action)  # keep the refused form, its message and what was typed visible
@@ -153,16 +166,55 @@ def _render_detail(request, petition, bound_form=None, bound_action=None):
             ],
             "note_form": forms.get(Action.NOTE),
             "bound_action": bound_action,
-            "duplicates": selectors.possible_duplicates(petition) if petition.status == Status.RECEIVED else [],
+            "duplicates": selectors.possible_duplicates(petition, include_confidential=can_reveal)
+            if petition.status == Status.RECEIVED
+            else [],
             "deadlines": deadlines_for_petitions([petition.pk]).get(petition.pk, []),
             "can_extend": jurisdiction_for(request.user).has_role(Role.HEAD, unit_id=petition.unit_id),
+            "can_reveal": can_reveal,
+            "reveal_form": reveal_form or (RevealForm() if can_reveal else None),
+            "revealed": revealed,
+            "reveals": selectors.identity_reveals(petition) if can_reveal else [],
         },
     )
 
 
 @staff_required
 def petition_detail(request, pk):
-    return _render_detail(request, selectors.petition_detail(request.user, pk))
+    petition = selectors.petition_detail(request.user, pk)
+    services.petition_read_record(petition=petition, actor=request.user)
+    return _render_detail(request, petition)
+
+
+@staff_required
+@require_POST
+@never_cache
+def petitioner_reveal(request, pk):
+    """Show a denouncer's identity in this one response, after logging who asked and why."""
+    petition = selectors.petition_detail(request.user, pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = services.petitioner_reveal(
+                petition=petition, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PetitionError as exc:
+            form.add_error(None, str(exc))
+    response = _render_detail(request, petition, revealed=revealed, reveal_form=form if form.errors else None)
+    if form.errors:
+        response.status_code = 400
+    return response
+
+
+@staff_required
+def petition_export(request):
+    """The caseload of a unit and period as CSV for the national database (Decree 55/2022)."""
+    form = ExportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("petitions:list")
+    return exports.petitions_csv_response(request.user, **form.cleaned_data)
 
 
 SIMPLE_ACTIONS = {
@@ -269,16 +321,7 @@ def petition_register(request):
 
 def attachment_download(request, pk):
     """Files are never served from a public folder: staff in jurisdiction or the owning citizen only."""
-    if not request.user.is_authenticated:
-        raise Http404
-    attachment = get_object_or_404(Attachment.objects.select_related("petition"), pk=pk)
-    petitions = (
-        selectors.petitions_visible_to(request.user)
-        if jurisdiction_for(request.user).is_staff
-        else Petition.objects.filter(citizen=request.user)
-    )
-    if not petitions.filter(pk=attachment.petition_id).exists():
-        raise Http404
+    attachment = selectors.attachment_for_download(request.user, pk)
     filename = get_valid_filename(attachment.original_name) or f"attachment.{attachment.extension}"
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=filename)
     response["Content-Type"] = attachment.content_type
