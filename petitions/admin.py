@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import Petition, PetitionHistory
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History and cases are changed only through the services, never edited in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(admin.TabularInline):
+    model = PetitionHistory
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Petition)
+class PetitionAdmin(ReadOnlyAdmin):
+    # The identity (Petitioner) is deliberately absent: it is read only through the audited reveal.
+    list_display = ("tracking_code", "title", "kind", "status", "unit", "received_at")
+    list_filter = ("kind", "status", "channel")
+    search_fields = ("tracking_code", "title")
+    list_select_related = ("unit",)
+    exclude = ("access_key_digest",)
+    inlines = [HistoryInline]
+
+
+@admin.register(PetitionHistory)
+class PetitionHistoryAdmin(ReadOnlyAdmin):
+    list_display = ("petition", "action", "from_status", "to_status", "actor", "created_at")
+    list_filter = ("action", "to_status")
+    list_select_related = ("petition", "actor")
