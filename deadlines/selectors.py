@@ -1,0 +1,58 @@
+import datetime
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from .calendar import WorkingCalendar
+from .models import Deadline, DeadlineRule
+
+
+def deadlines_for_petitions(petition_ids, *, include_closed: bool = False) -> dict[int, list[Deadline]]:
+    """The deadlines of many petitions in one query, soonest first."""
+    queryset = Deadline.objects.filter(petition_id__in=list(petition_ids)).select_related("rule")
+    if not include_closed:
+        queryset = queryset.filter(closed_at__isnull=True)
+    result: dict[int, list[Deadline]] = defaultdict(list)
+    for deadline in queryset.order_by("due_date", "id"):
+        result[deadline.petition_id].append(deadline)
+    return dict(result)
+
+
+def deadline_history(petition_id: int) -> QuerySet[Deadline]:
+    """All clocks of one petition with their extension decisions (for the detail page)."""
+    return (
+        Deadline.objects.filter(petition_id=petition_id)
+        .select_related("rule")
+        .prefetch_related("extension_decisions__decided_by")
+        .order_by("due_date", "id")
+    )
+
+
+def active_rules() -> QuerySet[DeadlineRule]:
+    return DeadlineRule.objects.filter(is_active=True).order_by("code")
+
+
+def calculate(
+    *,
+    rule: DeadlineRule,
+    start: datetime.date,
+    is_complex: bool = False,
+    is_remote: bool = False,
+    extensions: int = 0,
+) -> dict:
+    """What the public calculator shows: the due date, the length used and the holidays skipped."""
+    from .services import compute_due_dates
+
+    cal = WorkingCalendar()
+    dates = compute_due_dates(
+        rule=rule, start=start, is_complex=is_complex, is_remote=is_remote, extensions=extensions, cal=cal
+    )
+    return {
+        "rule": rule,
+        "start": start,
+        "due": dates.due_date,
+        "unit": rule.unit,
+        "length": rule.length_for(is_complex=is_complex, is_remote=is_remote, extensions=extensions),
+        "skipped": cal.non_working_days_between(start, dates.due_date),
+        "make_up_days": cal.weekend_workdays_between(start, dates.due_date),
+    }

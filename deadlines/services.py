@@ -1,0 +1,308 @@
+"""Writes of the deadline engine: opening and closing clocks, extensions, calendar changes, recomputes.
+
+The petition services call the three `deadlines_on_*` hooks inside their own transaction.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Role, User
+from core.notifications import notify
+from core.selectors import jurisdiction_for
+from petitions.models import Kind, Petition
+from petitions.workflow import Status
+
+from . import calendar
+from .calendar import WorkingCalendar
+from .models import (
+    CalendarException,
+    DayUnit,
+    Deadline,
+    DeadlineRule,
+    Extension,
+    Level,
+    MetWhen,
+    StartEvent,
+)
+
+FIRST_RESOLUTION = "complaint.first_resolution"
+SECOND_RESOLUTION = "complaint.second_resolution"
+OUTCOMES = frozenset(
+    {Status.RESOLVED, Status.FORWARDED, Status.GUIDED, Status.REJECTED, Status.FILED, Status.WITHDRAWN, Status.CLOSED}
+)
+# Which petition states satisfy a rule, by the rule's `met_when`.
+SATISFIED_BY: dict[str, frozenset[str]] = {
+    MetWhen.LEAVES_RECEIVED: frozenset(Status.values) - {Status.RECEIVED},
+    MetWhen.LEAVES_ACCEPTED: OUTCOMES | {Status.IN_PROGRESS},
+    MetWhen.OUTCOME: OUTCOMES,
+}
+
+
+class DeadlineError(Exception):
+    """A deadline rule said no; the message is for the user and already translated."""
+
+
+@dataclass(frozen=True)
+class DueDates:
+    due_date: datetime.date
+    due_soon_from: datetime.date
+    long_overdue_after: datetime.date
+
+    def level_on(self, today: datetime.date) -> int:
+        if today > self.long_overdue_after:
+            return Level.LONG_OVERDUE
+        if today > self.due_date:
+            return Level.OVERDUE
+        if today >= self.due_soon_from:
+            return Level.DUE_SOON
+        return Level.NONE
+
+
+def compute_due_dates(
+    *,
+    rule: DeadlineRule,
+    start: datetime.date,
+    is_complex: bool = False,
+    is_remote: bool = False,
+    extensions: int = 0,
+    cal: WorkingCalendar | None = None,
+) -> DueDates:
+    cal = cal or WorkingCalendar()
+    length = rule.length_for(is_complex=is_complex, is_remote=is_remote, extensions=extensions)
+    due = cal.add_working_days(start, length) if rule.unit == DayUnit.WORKING else cal.calendar_due(start, length)
+    return DueDates(
+        due_date=due,
+        due_soon_from=cal.add_working_days(due, -rule.due_soon_days),
+        long_overdue_after=cal.add_working_days(due, rule.long_overdue_days),
+    )
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """Day zero of a clock: the date in Vietnam of the event."""
+    return timezone.localtime(moment).date()
+
+
+def _rules_for(petition: Petition, events: set[str]) -> list[DeadlineRule]:
+    rules = DeadlineRule.objects.filter(
+        Q(applies_to_kind__isnull=True) | Q(applies_to_kind=petition.kind), is_active=True, start_event__in=events
+    )
+    result = list(rules)
+    if StartEvent.ACCEPTANCE in events:
+        second = (
+            bool(petition.previous_id)
+            and Petition.objects.filter(pk=petition.previous_id, kind=Kind.COMPLAINT).exists()
+        )
+        skip = FIRST_RESOLUTION if second else SECOND_RESOLUTION
+        result = [r for r in result if r.code != skip]
+    return result
+
+
+def _receipt_events(petition: Petition) -> set[str]:
+    events = {StartEvent.RECEIPT}
+    if petition.channel == "head_reception":
+        events.add(StartEvent.HEAD_RECEPTION)
+    return events
+
+
+def _open(petition: Petition, rules: list[DeadlineRule], start: datetime.date) -> list[Deadline]:
+    cal = WorkingCalendar()
+    rows = []
+    for rule in rules:
+        dates = compute_due_dates(
+            rule=rule, start=start, is_complex=petition.is_complex, is_remote=petition.is_remote, cal=cal
+        )
+        rows.append(
+            Deadline(
+                petition_id=petition.pk,
+                rule=rule,
+                unit_id=petition.unit_id,
+                is_complex=petition.is_complex,
+                is_remote=petition.is_remote,
+                start_date=start,
+                due_date=dates.due_date,
+                due_soon_from=dates.due_soon_from,
+                long_overdue_after=dates.long_overdue_after,
+            )
+        )
+    # A hook that runs twice (a retried request) must not open a clock twice.
+    Deadline.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def deadlines_on_receipt(*, petition: Petition) -> None:
+    """Open the deadlines that start at receipt."""
+    _open(petition, _rules_for(petition, _receipt_events(petition)), local_date(petition.received_at))
+
+
+def deadlines_on_status_change(*, petition: Petition, from_status: str, to_status: str) -> None:
+    """Open the deadlines that start at acceptance; close the ones a new state satisfies."""
+    now = timezone.now()
+    open_deadlines = Deadline.objects.filter(petition_id=petition.pk, closed_at__isnull=True)
+    for met_when, statuses in SATISFIED_BY.items():
+        if to_status in statuses:
+            open_deadlines.filter(rule__met_when=met_when).update(
+                closed_at=now,
+                closed_as=Deadline.ClosedAs.CANCELLED if to_status == Status.WITHDRAWN else Deadline.ClosedAs.MET,
+            )
+    # Resuming a suspended case re-enters `accepted` but must not restart its clocks.
+    if to_status == Status.ACCEPTED and from_status == Status.RECEIVED:
+        accepted_at = petition.accepted_at or now
+        _open(petition, _rules_for(petition, {StartEvent.ACCEPTANCE}), local_date(accepted_at))
+
+
+def deadlines_on_reclassify(*, petition: Petition) -> None:
+    """Kind or variants changed: cancel clocks that no longer apply, open the new kind's, recompute the rest."""
+    open_deadlines = Deadline.objects.filter(petition_id=petition.pk, closed_at__isnull=True)
+    events = _receipt_events(petition)
+    if petition.status != Status.RECEIVED and petition.accepted_at:
+        events.add(StartEvent.ACCEPTANCE)
+    applicable = _rules_for(petition, events)
+    open_deadlines.exclude(rule__in=applicable).update(closed_at=timezone.now(), closed_as=Deadline.ClosedAs.CANCELLED)
+    already = set(Deadline.objects.filter(petition_id=petition.pk).values_list("rule_id", flat=True))
+    receipt_rules = [r for r in applicable if r.pk not in already and r.start_event != StartEvent.ACCEPTANCE]
+    acceptance_rules = [r for r in applicable if r.pk not in already and r.start_event == StartEvent.ACCEPTANCE]
+    if petition.status == Status.RECEIVED:
+        _open(petition, receipt_rules, local_date(petition.received_at))
+    if acceptance_rules:
+        _open(petition, acceptance_rules, local_date(petition.accepted_at))
+    open_deadlines.update(is_complex=petition.is_complex, is_remote=petition.is_remote)
+    deadlines_recompute_open(queryset=Deadline.objects.filter(petition_id=petition.pk))
+
+
+def deadlines_recompute_open(*, queryset: QuerySet[Deadline] | None = None, today: datetime.date | None = None) -> int:
+    """Recompute the stored dates of open deadlines after the calendar or a rule changed.
+
+    Deadlines that share rule, start date, variants and extensions share their dates, so the work is
+    one read of the distinct groups and one UPDATE per group whose dates actually moved. A deadline
+    whose date moved later is put back to the level its new date implies; moving up is left to the
+    sweep, which notifies. Returns the number of deadlines whose dates changed.
+    """
+    today = today or timezone.localdate()
+    queryset = (queryset if queryset is not None else Deadline.objects.all()).filter(closed_at__isnull=True)
+    keys = ("rule_id", "start_date", "is_complex", "is_remote", "extensions")
+    groups = queryset.order_by().values(*keys, "due_date", "due_soon_from", "long_overdue_after").distinct()
+    rules = {rule.pk: rule for rule in DeadlineRule.objects.all()}
+    cal = WorkingCalendar()
+    changed = 0
+    for group in groups:
+        dates = compute_due_dates(
+            rule=rules[group["rule_id"]],
+            start=group["start_date"],
+            is_complex=group["is_complex"],
+            is_remote=group["is_remote"],
+            extensions=group["extensions"],
+            cal=cal,
+        )
+        current = DueDates(group["due_date"], group["due_soon_from"], group["long_overdue_after"])
+        if dates == current:
+            continue
+        members = queryset.filter(**{key: group[key] for key in keys}, due_date=current.due_date)
+        changed += members.update(
+            due_date=dates.due_date, due_soon_from=dates.due_soon_from, long_overdue_after=dates.long_overdue_after
+        )
+        implied = dates.level_on(today)
+        queryset.filter(**{key: group[key] for key in keys}, level__gt=implied).update(level=implied)
+    return changed
+
+
+@transaction.atomic
+def calendar_exception_save(
+    *, date: datetime.date, kind: str, name: str, exception: CalendarException | None = None
+) -> CalendarException:
+    """Add or change a day off / make-up working day and recompute the open deadlines."""
+    exception = exception or CalendarException()
+    exception.date, exception.kind, exception.name = date, kind, name.strip()
+    exception.save()
+    _calendar_changed()
+    return exception
+
+
+@transaction.atomic
+def calendar_exception_delete(*, exception: CalendarException) -> None:
+    exception.delete()
+    _calendar_changed()
+
+
+def _calendar_changed() -> None:
+    calendar.invalidate()
+    # Again after commit: a rollback must not leave this process with the uncommitted calendar.
+    transaction.on_commit(calendar.invalidate)
+    deadlines_recompute_open()
+
+
+@transaction.atomic
+def deadline_rule_save(*, rule: DeadlineRule) -> DeadlineRule:
+    """Save an edited rule; its open deadlines follow the new length, unit or thresholds."""
+    rule.save()
+    deadlines_recompute_open(queryset=Deadline.objects.filter(rule=rule))
+    return rule
+
+
+def can_extend(*, user: User, deadline: Deadline) -> bool:
+    return (
+        deadline.is_open
+        and deadline.rule.max_extensions > 0
+        and deadline.extensions < deadline.rule.max_extensions
+        and deadline.petition.kind == Kind.DENUNCIATION
+        and jurisdiction_for(user).has_role(Role.HEAD, unit_id=deadline.petition.unit_id)
+    )
+
+
+@transaction.atomic
+def deadline_extend(*, deadline: Deadline, actor: User, reason: str) -> Extension:
+    """Extend a denunciation's resolution deadline by one step: a decision with a reason, never a silent change."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeadlineError(_("A written reason is required for an extension."))
+    deadline = Deadline.objects.select_for_update().select_related("rule", "petition").get(pk=deadline.pk)
+    rule, petition = deadline.rule, deadline.petition
+    if not jurisdiction_for(actor).has_role(Role.HEAD, unit_id=petition.unit_id):
+        raise DeadlineError(_("Only the head of the unit may extend a deadline."))
+    if petition.kind != Kind.DENUNCIATION or rule.max_extensions == 0:
+        raise DeadlineError(_("This deadline cannot be extended."))
+    if not deadline.is_open:
+        raise DeadlineError(_("This deadline is already closed."))
+    if deadline.extensions >= rule.max_extensions:
+        raise DeadlineError(
+            _("This deadline has already been extended %(n)d times, the most the law allows.")
+            % {"n": rule.max_extensions}
+        )
+    dates = compute_due_dates(
+        rule=rule,
+        start=deadline.start_date,
+        is_complex=deadline.is_complex,
+        is_remote=deadline.is_remote,
+        extensions=deadline.extensions + 1,
+    )
+    extension = Extension.objects.create(
+        deadline=deadline,
+        decided_by=actor,
+        reason=reason,
+        days=rule.extension_length,
+        previous_due_date=deadline.due_date,
+        new_due_date=dates.due_date,
+    )
+    updated = Deadline.objects.filter(pk=deadline.pk, extensions=deadline.extensions).update(
+        extensions=deadline.extensions + 1,
+        due_date=dates.due_date,
+        due_soon_from=dates.due_soon_from,
+        long_overdue_after=dates.long_overdue_after,
+        # A new round: the sweep may escalate this deadline again against the new date.
+        level=min(deadline.level, dates.level_on(timezone.localdate())),
+    )
+    if not updated:  # pragma: no cover - the row lock above makes this unreachable
+        raise DeadlineError(_("This deadline was changed by someone else meanwhile. Reload the page and try again."))
+    if petition.handler_id:
+        notify(
+            recipients=[petition.handler],
+            title=_("Petition %(code)s: deadline extended to %(date)s")
+            % {"code": petition.tracking_code, "date": f"{dates.due_date:%d/%m/%Y}"},
+            body=str(rule.name),
+        )
+    deadline.refresh_from_db()
+    return extension

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "deadlines"
+urlpatterns = [
+    path("han-xu-ly/", views.calculator, name="calculator"),
+    path("han-xu-ly/<int:pk>/gia-han/", views.extend, name="extend"),
+]

@@ -1,0 +1,208 @@
+import datetime
+import threading
+from collections import Counter
+from unittest import mock
+
+import pytest
+import time_machine
+from django.db import connection, connections
+
+from core.models import Notification
+from deadlines import services_sweep
+from deadlines.models import Deadline, Escalation, Level
+from deadlines.services import deadline_extend
+from deadlines.services_sweep import deadlines_sweep
+from petitions import services as petition_services
+from petitions.models import Kind
+
+from ..factories import make_petition
+from .conftest import at
+
+D = datetime.date
+# A complaint received Monday 2 March 2026: processing and acceptance due Monday 16 March,
+# due soon from Wednesday 11, long overdue after Monday 30 March.
+RECEIVED = at(2026, 3, 2)
+
+
+def _make_cases(org, n=1, handler=None):
+    with time_machine.travel(RECEIVED, tick=False):
+        petitions = [make_petition(org.commune) for _ in range(n)]
+    if handler:
+        for p in petitions:
+            p.handler = handler
+            p.save(update_fields=["handler"])
+    Notification.objects.all().delete()
+    return petitions
+
+
+def _state():
+    """Everything the sweep writes, comparable between runs."""
+    return (
+        sorted(Deadline.objects.values_list("petition__tracking_code", "rule__code", "level")),
+        sorted(Escalation.objects.values_list("deadline__petition__tracking_code", "deadline__rule__code", "level")),
+        Counter(Notification.objects.values_list("recipient__username", "title")),
+    )
+
+
+def _recipients(level):
+    titles = {Level.DUE_SOON: "due soon", Level.OVERDUE: "is overdue", Level.LONG_OVERDUE: "long overdue"}
+    return {n.recipient.username for n in Notification.objects.all() if titles[level] in n.title}
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.mark.parametrize(
+    ("today", "level"),
+    [(D(2026, 3, 10), Level.NONE), (D(2026, 3, 11), Level.DUE_SOON), (D(2026, 3, 16), Level.DUE_SOON),
+     (D(2026, 3, 17), Level.OVERDUE), (D(2026, 3, 30), Level.OVERDUE), (D(2026, 3, 31), Level.LONG_OVERDUE)],
+)  # fmt: skip
+def test_levels_follow_the_stored_dates(org, rules, today, level):
+    _make_cases(org)
+    deadlines_sweep(today=today)
+    assert set(Deadline.objects.values_list("level", flat=True)) == {level}
+
+
+def test_it_escalates_from_handler_to_head_to_parent_head_and_inspectors(org, rules):
+    _make_cases(org, handler=org.handler)
+    deadlines_sweep(today=D(2026, 3, 11))
+    assert _recipients(Level.DUE_SOON) == {"xuly"}
+    deadlines_sweep(today=D(2026, 3, 17))
+    assert _recipients(Level.OVERDUE) == {"xuly", "chutich"}
+    deadlines_sweep(today=D(2026, 3, 31))
+    assert _recipients(Level.LONG_OVERDUE) == {"bithu", "thanhtra"}
+    # One notification per recipient, petition, deadline and level.
+    assert Notification.objects.filter(recipient=org.handler).count() == 4
+
+
+def test_without_a_handler_the_reception_officers_are_told(org, rules):
+    _make_cases(org)
+    deadlines_sweep(today=D(2026, 3, 11))
+    assert _recipients(Level.DUE_SOON) == {"tiepdan"}
+
+
+def test_notifications_carry_the_code_and_rule_never_the_petitioner(org, rules):
+    (petition,) = _make_cases(org, handler=org.handler)
+    deadlines_sweep(today=D(2026, 3, 17))
+    for notification in Notification.objects.all():
+        assert petition.tracking_code in notification.title
+        assert "Nguyễn" not in notification.title + notification.body
+        assert "001085012345" not in notification.title + notification.body
+
+
+def test_it_escalates_once(org, rules):
+    _make_cases(org, n=3, handler=org.handler)
+    deadlines_sweep(today=D(2026, 3, 31))
+    first = _state()
+    assert deadlines_sweep(today=D(2026, 3, 31)) == {Level.DUE_SOON: 0, Level.OVERDUE: 0, Level.LONG_OVERDUE: 0}
+    assert _state() == first
+    # Three cases × two deadlines × three levels.
+    assert Escalation.objects.count() == 18
+
+
+def test_a_late_sweep_records_every_level_passed(org, rules):
+    _make_cases(org)
+    deadlines_sweep(today=D(2026, 4, 15))
+    levels = Counter(Escalation.objects.values_list("level", flat=True))
+    assert levels == {Level.DUE_SOON: 2, Level.OVERDUE: 2, Level.LONG_OVERDUE: 2}
+
+
+def test_closed_deadlines_are_not_swept(org, rules):
+    (petition,) = _make_cases(org)
+    petition_services.petition_guide(petition=petition, actor=org.reception, reason="Hướng dẫn")
+    deadlines_sweep(today=D(2026, 4, 15))
+    assert not Escalation.objects.exists()
+
+
+def test_an_extended_deadline_escalates_again_against_its_new_date(org, rules):
+    with time_machine.travel(at(2027, 1, 6), tick=False):
+        petition = make_petition(org.commune, kind=Kind.DENUNCIATION)
+        petition_services.petition_accept(petition=petition, actor=org.reception)
+    deadlines_sweep(today=D(2027, 2, 12))
+    deadline = Deadline.objects.get(petition=petition, rule__code="denunciation.resolution")
+    with time_machine.travel(at(2027, 2, 12), tick=False):
+        deadline_extend(deadline=deadline, actor=org.head, reason="Phức tạp")
+    deadlines_sweep(today=D(2027, 3, 9))
+    rounds = Counter(Escalation.objects.filter(deadline=deadline).values_list("round", "level"))
+    assert rounds == {(0, Level.DUE_SOON): 1, (0, Level.OVERDUE): 1, (1, Level.DUE_SOON): 1, (1, Level.OVERDUE): 1}
+
+
+def test_the_sweep_is_set_based(org, rules, django_assert_max_num_queries):
+    _make_cases(org, n=30, handler=org.handler)
+    # Per level: one locking select, one update, one read of earlier escalations, two inserts,
+    # then an empty select; plus the savepoints and the recipients loaded once.
+    with django_assert_max_num_queries(40):
+        deadlines_sweep(today=D(2026, 3, 31))
+    assert Escalation.objects.count() == 180
+
+
+def test_an_interrupted_sweep_rerun_equals_one_clean_run(org, rules):
+    _make_cases(org, n=12, handler=org.handler)
+    deadlines_sweep(today=D(2026, 3, 31), chunk=5)
+    clean = _state()
+    Escalation.objects.all().delete()
+    Notification.objects.all().delete()
+    Deadline.objects.update(level=Level.NONE)
+
+    real_insert = services_sweep._insert_notifications
+    calls = {"n": 0}
+
+    def crash_on_third_chunk(rows, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("worker killed")
+        return real_insert(rows, **kwargs)
+
+    with (
+        mock.patch.object(services_sweep, "_insert_notifications", side_effect=crash_on_third_chunk),
+        pytest.raises(KeyboardInterrupt),
+    ):
+        deadlines_sweep(today=D(2026, 3, 31), chunk=5)
+    # The two committed chunks are complete, the killed one left nothing behind.
+    assert Escalation.objects.count() == 10
+    assert Deadline.objects.filter(level=Level.DUE_SOON).count() == 10
+    deadlines_sweep(today=D(2026, 3, 31), chunk=5)
+    assert _state() == clean
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_sweeps_escalate_exactly_once(org, rules):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks with SKIP LOCKED need PostgreSQL (CI runs on it)")
+    _make_cases(org, n=60, handler=org.handler)
+    barrier = threading.Barrier(2)
+    errors, counts = [], []
+
+    def sweep():
+        try:
+            barrier.wait()
+            counts.append(deadlines_sweep(today=D(2026, 3, 31), chunk=7))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    # 60 cases × 2 deadlines: each reached each level in exactly one of the two sweeps.
+    for level in (Level.DUE_SOON, Level.OVERDUE, Level.LONG_OVERDUE):
+        assert sum(c[level] for c in counts) == 120
+    per_level = Counter(Escalation.objects.values_list("deadline_id", "level"))
+    assert len(per_level) == 360 and set(per_level.values()) == {1}
+    assert Notification.objects.filter(recipient=org.handler).count() == 240
+
+
+def test_the_notifications_are_enqueued_after_commit(org, rules, django_capture_on_commit_callbacks):
+    _make_cases(org, handler=org.handler)
+    with (
+        mock.patch("core.tasks.send_pending_emails.apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services_sweep.deadlines_sweep(today=D(2026, 3, 17))
+    assert apply_async.called
