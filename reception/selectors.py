@@ -1,0 +1,290 @@
+"""Reads of the reception app. Jurisdiction is applied here, once, for lists and detail pages."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.crypto import blind_index
+from core.models import Role, Unit, UnitHeadTerm, User
+from core.selectors import jurisdiction_for
+from petitions.models import Kind, Petition
+
+from .models import (
+    ACTIVE_BOOKING_STATUSES,
+    Booking,
+    BookingEvent,
+    ReceptionSession,
+    RequiredFrequency,
+    SessionStatus,
+    Visit,
+    VisitRepresentative,
+)
+from .rules import required_sessions_in_month
+from .services import READ_ROLES, WRITE_ROLES, head_on
+
+PUBLIC_HORIZON_DAYS = 60
+
+
+def readable_unit_ids(user: User) -> set[int]:
+    jurisdiction = jurisdiction_for(user)
+    return set().union(*(jurisdiction.by_role.get(role, frozenset()) for role in READ_ROLES))
+
+
+def writable_unit_ids(user: User) -> set[int]:
+    jurisdiction = jurisdiction_for(user)
+    return set().union(*(jurisdiction.by_role.get(role, frozenset()) for role in WRITE_ROLES))
+
+
+def can_read_reception(user: User) -> bool:
+    return bool(readable_unit_ids(user))
+
+
+def units_for_reception(user: User, *, writable: bool = False) -> QuerySet[Unit]:
+    ids = writable_unit_ids(user) if writable else readable_unit_ids(user)
+    return Unit.objects.filter(pk__in=ids)
+
+
+def _with_booked(sessions: QuerySet[ReceptionSession]) -> QuerySet[ReceptionSession]:
+    """Annotate the people already booked (`booked`) and the places left (`places_left`)."""
+    return sessions.annotate(
+        booked=Coalesce(
+            Sum("bookings__people_count", filter=Q(bookings__status__in=ACTIVE_BOOKING_STATUSES)),
+            Value(0),
+            output_field=IntegerField(),
+        )
+    ).annotate(places_left=F("capacity") - F("booked"))
+
+
+# --- Public calendar --------------------------------------------------------------------------
+
+
+def public_sessions(*, unit: Unit | None = None, days: int = PUBLIC_HORIZON_DAYS) -> QuerySet[ReceptionSession]:
+    """Upcoming planned sessions, with the number of people already booked (`booked`)."""
+    now = timezone.localtime()
+    today = now.date()
+    sessions = ReceptionSession.objects.filter(
+        status=SessionStatus.PLANNED, date__gte=today, date__lte=today + datetime.timedelta(days=days)
+    ).exclude(date=today, start_time__lte=now.time())
+    if unit is not None:
+        sessions = sessions.filter(unit=unit)
+    return _with_booked(sessions.select_related("unit")).order_by("date", "start_time", "unit__name")
+
+
+def next_open_sessions(*, unit_id: int, after: ReceptionSession | None = None, people_count: int = 1, limit: int = 3):
+    """The next sessions of a unit with room for this many people (offered when one is full)."""
+    sessions = public_sessions(unit=Unit(pk=unit_id))
+    if after is not None:
+        sessions = sessions.exclude(pk=after.pk)
+    return list(sessions.filter(places_left__gte=people_count)[:limit])
+
+
+def public_session(pk: int) -> ReceptionSession:
+    return get_object_or_404(_with_booked(ReceptionSession.objects.select_related("unit")), pk=pk)
+
+
+def booking_by_code(code: str) -> Booking | None:
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return Booking.objects.select_related("session__unit").filter(confirmation_code=code).first()
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def sessions_for(user: User, *, unit: Unit | None = None, date_from=None, date_to=None) -> QuerySet[ReceptionSession]:
+    sessions = ReceptionSession.objects.filter(unit_id__in=readable_unit_ids(user))
+    if unit is not None:
+        sessions = sessions.filter(unit=unit)
+    if date_from:
+        sessions = sessions.filter(date__gte=date_from)
+    if date_to:
+        sessions = sessions.filter(date__lte=date_to)
+    return _with_booked(sessions.select_related("unit", "held_by")).annotate(visit_count=Count("visits", distinct=True))
+
+
+def session_detail(user: User, pk: int) -> ReceptionSession:
+    return get_object_or_404(
+        _with_booked(ReceptionSession.objects.filter(unit_id__in=readable_unit_ids(user))).select_related(
+            "unit", "held_by"
+        ),
+        pk=pk,
+    )
+
+
+def session_bookings(session: ReceptionSession) -> list[Booking]:
+    return list(session.bookings.select_related("visit").order_by("status", "created_at"))
+
+
+def booking_detail(user: User, pk: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.filter(session__unit_id__in=readable_unit_ids(user)).select_related("session__unit"), pk=pk
+    )
+
+
+def booking_events(booking: Booking) -> list[BookingEvent]:
+    return list(booking.events.select_related("actor", "to_session", "from_session"))
+
+
+def move_targets(user: User, session: ReceptionSession) -> QuerySet[ReceptionSession]:
+    """Upcoming sessions of the same unit a booking can be moved to."""
+    return public_sessions(unit=session.unit).filter(unit_id__in=writable_unit_ids(user)).exclude(pk=session.pk)
+
+
+def visits_for(user: User, *, unit: Unit | None = None, date_from=None, date_to=None) -> QuerySet[Visit]:
+    visits = Visit.objects.filter(unit_id__in=readable_unit_ids(user))
+    if unit is not None:
+        visits = visits.filter(unit=unit)
+    if date_from:
+        visits = visits.filter(visited_on__gte=date_from)
+    if date_to:
+        visits = visits.filter(visited_on__lte=date_to)
+    return (
+        visits.select_related("unit", "forwarded_to", "petition")
+        .prefetch_related(Prefetch("representatives", queryset=VisitRepresentative.objects.order_by("position")))
+        .order_by("unit__name", "visited_on", "serial")
+    )
+
+
+def visit_detail(user: User, pk: int) -> Visit:
+    return get_object_or_404(
+        Visit.objects.filter(unit_id__in=readable_unit_ids(user)).select_related(
+            "unit", "session", "session__held_by", "booking", "petition", "forwarded_to", "recorded_by", "outcome_by"
+        ),
+        pk=pk,
+    )
+
+
+def identity_visible(user: User, visit: Visit) -> bool:
+    """A denouncer's identity stays with the unit's reception staff and head (Law on Denunciations Art. 47)."""
+    if not visit.is_denunciation:
+        return True
+    return jurisdiction_for(user).has_role(*WRITE_ROLES, unit_id=visit.unit_id)
+
+
+def sessions_for_visit(user: User, *, include: int | None = None) -> QuerySet[ReceptionSession]:
+    """Sessions a visit can be logged in: the past week's and today's, plus the booking's own."""
+    today = timezone.localdate()
+    recent = Q(date__gte=today - datetime.timedelta(days=7), date__lte=today)
+    if include:
+        recent |= Q(pk=include)
+    return (
+        ReceptionSession.objects.filter(recent, unit_id__in=writable_unit_ids(user))
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("unit")
+        .order_by("-date", "start_time")
+    )
+
+
+def head_on_date(unit: Unit, day: datetime.date) -> User | None:
+    user_id = head_on(unit.pk, day)
+    return User.objects.filter(pk=user_id).first() if user_id else None
+
+
+@dataclass
+class ReturningCitizen:
+    visits: list[Visit]
+    petitions: list[Petition]
+    hidden_petitions: int
+
+
+def returning_citizen(user: User, id_number: str, *, exclude_visit: int | None = None) -> ReturningCitizen:
+    """Earlier visits and petitions of the same citizen ID number, within the user's jurisdiction.
+
+    Denunciations are shown only to the head: the look-up must not reveal who denounced whom.
+    """
+    digest = blind_index(id_number)
+    if not digest:
+        return ReturningCitizen([], [], 0)
+    unit_ids = readable_unit_ids(user)
+    visits = (
+        Visit.objects.filter(unit_id__in=unit_ids, id_number_digest=digest)
+        .exclude(pk=exclude_visit)
+        .select_related("unit", "petition")
+        .order_by("-visited_on", "-serial")[:50]
+    )
+    petitions = Petition.objects.filter(unit_id__in=unit_ids, petitioner__id_number_digest=digest)
+    jurisdiction = jurisdiction_for(user)
+    head_units = jurisdiction.by_role.get(Role.HEAD, frozenset())
+    allowed = petitions.filter(~Q(kind=Kind.DENUNCIATION) | Q(unit_id__in=head_units))
+    hidden = petitions.count() - allowed.count()
+    visible_visits = [v for v in visits if identity_visible(user, v)]
+    return ReturningCitizen(visible_visits, list(allowed.select_related("unit").order_by("-received_at")[:50]), hidden)
+
+
+# --- Quotas -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quota:
+    unit: Unit
+    year: int
+    month: int
+    head: User | None
+    held_in_person: int
+    delegated: int
+    required: int | None  # None: no frequency configured for the unit's level
+
+    @property
+    def shortfall(self) -> int:
+        if self.required is None:
+            return 0
+        return max(self.required - self.held_in_person, 0)
+
+
+def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date(year, month, 1)
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - datetime.timedelta(days=1)
+
+
+def head_quotas(units, year: int, month: int) -> list[Quota]:
+    """Reception days held by the head in person vs required, per unit, for one month (three queries)."""
+    units = list(units)
+    first, last = _month_bounds(year, month)
+    counts = {
+        row["unit_id"]: row
+        for row in ReceptionSession.objects.filter(
+            unit__in=units, status=SessionStatus.HELD, date__gte=first, date__lte=last
+        )
+        .values("unit_id")
+        .annotate(
+            in_person=Count("id", filter=Q(held_in_person=True)), delegated=Count("id", filter=Q(held_in_person=False))
+        )
+    }
+    frequencies = {f.level: f for f in RequiredFrequency.objects.filter(level__in={u.level for u in units})}
+    # The head of the month is the one in office on its last day (or the latest before it).
+    heads: dict[int, User] = {}
+    for term in (
+        UnitHeadTerm.objects.filter(unit__in=units, started_on__lte=last)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+        .select_related("user")
+        .order_by("unit_id", "started_on")
+    ):
+        heads[term.unit_id] = term.user
+    result = []
+    for unit in units:
+        row = counts.get(unit.pk, {})
+        frequency = frequencies.get(unit.level)
+        required = required_sessions_in_month(frequency.sessions, frequency.period, year, month) if frequency else None
+        result.append(
+            Quota(
+                unit=unit,
+                year=year,
+                month=month,
+                head=heads.get(unit.pk),
+                held_in_person=row.get("in_person", 0),
+                delegated=row.get("delegated", 0),
+                required=required,
+            )
+        )
+    return result
+
+
+def head_quota(unit: Unit, year: int, month: int) -> Quota:
+    """One unit's quota for a month; for the head's dashboard and the oversight scorecard."""
+    return head_quotas([unit], year, month)[0]
