@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Petition, PetitionHistory
+from .models import IdentityReveal, Petition, PetitionHistory, PetitionRead
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +48,20 @@ class PetitionHistoryAdmin(ReadOnlyAdmin):
     list_display = ("petition", "action", "from_status", "to_status", "actor", "created_at")
     list_filter = ("action", "to_status")
     list_select_related = ("petition", "actor")
+
+
+@admin.register(IdentityReveal)
+class IdentityRevealAdmin(ReadOnlyAdmin):
+    """The access log of denouncers' identities, for inspectors; append-only."""
+
+    list_display = ("created_at", "petition", "user", "reason")
+    list_select_related = ("petition", "user")
+    date_hierarchy = "created_at"
+
+
+@admin.register(PetitionRead)
+class PetitionReadAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "petition", "user", "via")
+    list_filter = ("via",)
+    list_select_related = ("petition", "user")
+    date_hierarchy = "created_at"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MultipleFileField
 from core.models import Unit
+from core.selectors import units_visible_to
 from core.uploads import validate_upload, validate_uploads
 from core.validators import validate_citizen_id, validate_phone
 
@@ -189,6 +190,40 @@ class TrackForm(forms.Form):
 
 class WithdrawOwnForm(forms.Form):
     reason = forms.CharField(label=_("Why do you withdraw it?"), widget=TEXTAREA, max_length=2000)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see the identity?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Recorded with your name and the time, for the inspectors."),
+    )
+
+
+class ExportForm(forms.Form):
+    """Unit and period of an export; the names match the list page's filters where they can."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    date_from = forms.DateField(label=_("Received from"), required=False)
+    date_to = forms.DateField(label=_("Received to"), required=False)
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        if data is not None:
+            # Accept ?from=&to= (API) as well as the list page's ?received_from=&received_to=.
+            data = {
+                "unit": data.get("unit") or "",
+                "date_from": data.get("from") or data.get("received_from") or "",
+                "date_to": data.get("to") or data.get("received_to") or "",
+            }
+        super().__init__(data, *args, **kwargs)
+        self.fields["unit"].queryset = units_visible_to(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError(_("The start of the period is after its end."))
+        return data
 
 
 def petition_kind_label(petition: Petition) -> str:

@@ -95,10 +95,7 @@ def possible_duplicates(petition: Petition, *, limit: int = 5, include_confident
     if petitioner.phone_digest:
         same_person |= Q(petitioner__phone_digest=petitioner.phone_digest)
     candidates = (
-        Petition.objects.filter(same_person)
-        .exclude(pk=petition.pk)
-        .select_related("unit")
-        .order_by("-received_at")
+        Petition.objects.filter(same_person).exclude(pk=petition.pk).select_related("unit").order_by("-received_at")
     )
     if not include_confidential:
         candidates = candidates.exclude(kind=Kind.DENUNCIATION)

@@ -11,7 +11,9 @@ urlpatterns = [
     path("cua-toi/<str:code>/", views.my_petition_detail, name="my_detail"),
     path("can-bo/don/", views.petition_list, name="list"),
     path("can-bo/don/moi/", views.petition_register, name="register"),
+    path("can-bo/don/xuat.csv", views.petition_export, name="export"),
     path("can-bo/don/<int:pk>/", views.petition_detail, name="detail"),
+    path("can-bo/don/<int:pk>/danh-tinh/", views.petitioner_reveal, name="reveal"),
     path("can-bo/don/<int:pk>/<str:action>/", views.petition_action, name="action"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment"),
 ]

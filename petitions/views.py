@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
-from core.ratelimit import ratelimit
 from core.models import Role
+from core.ratelimit import ratelimit
 from core.selectors import jurisdiction_for
 from deadlines.selectors import deadlines_for_petitions
 
@@ -325,4 +325,5 @@ def attachment_download(request, pk):
     filename = get_valid_filename(attachment.original_name) or f"attachment.{attachment.extension}"
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=filename)
     response["Content-Type"] = attachment.content_type
+    response["Cache-Control"] = "private, no-store"
     return response

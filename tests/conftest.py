@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from core.models import Role
@@ -8,6 +10,12 @@ from .factories import make_petition, make_staff, make_unit
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Every test starts with empty rate-limit counters, without flushing a shared Redis."""
+    settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex
 
 
 @pytest.fixture

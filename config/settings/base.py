@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "core",
     "deadlines",
@@ -50,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -169,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every minute: the outbox safety net. Notifications are enqueued after commit, but if the
     # broker was down then, the pending rows are sent by this run once it is back.
     "outbox-send-pending": {"task": "core.tasks.send_pending_emails", "schedule": 60},
+    # Mondays 01:30: keep eight weeks of regular reception sessions on the public calendar
+    # (idempotent: existing sessions, including cancelled ones, are left as they are).
+    "reception-generate-sessions": {
+        "task": "reception.tasks.generate_reception_sessions",
+        "schedule": crontab(minute=30, hour=1, day_of_week="mon"),
+    },
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -186,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Citizen reception and petition portal API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from the drf-spectacular-sidecar package: the portal may run without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 AXES_FAILURE_LIMIT = 5
@@ -193,6 +207,28 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Rate limits per client address (core.ratelimit): "N/s", "N/m", "N/h", "N/d" or e.g. "5/15m".
+RATE_LIMITS = {
+    "petition_create": env("RATE_LIMIT_PETITION_CREATE", default="10/h"),
+    "track": env("RATE_LIMIT_TRACK", default="30/m"),
+    "booking": env("RATE_LIMIT_BOOKING", default="10/h"),
+    "api_token": env("RATE_LIMIT_API_TOKEN", default="10/m"),
+}
+# Part of every rate-limit cache key; the tests set a fresh one per test instead of clearing Redis.
+RATE_LIMIT_NAMESPACE = ""
+
+# After revealing a denouncer's identity (with a logged reason), the handler or head may download
+# the denunciation's own attachments for this long.
+IDENTITY_REVEAL_DOWNLOAD_MINUTES = 15
+
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -208,9 +244,11 @@ CONTENT_SECURITY_POLICY = {
 # Public statistics hide units with fewer petitions than this: small numbers identify people.
 PUBLIC_STATS_MIN_COUNT = 5
 
+# Request bodies are never logged. The filter masks ID and phone numbers as a second line of defence.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_identity": {"()": "core.masking.IdentityMaskingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_identity"]}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }

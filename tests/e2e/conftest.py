@@ -23,7 +23,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def login(page, live_server):
-    def _login(username, password="pass-1234"):
+    def _login(username, password="pass-1234"):  # noqa: S107 - the factories' test password
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

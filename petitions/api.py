@@ -1,0 +1,480 @@
+"""Petitions under /api/v1/: public filing, tracking and statistics; staff caseload, detail,
+transitions and the national-database export. Views are thin: selectors read, services write."""
+
+import json
+
+from django.contrib.auth import authenticate
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.masking import mask_name, masked_identity
+from core.models import Unit
+from core.ratelimit import ratelimit
+from core.selectors import jurisdiction_for
+from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
+
+from . import exports, selectors, services
+from . import views as page_views
+from .filters import PetitionFilter
+from .forms import ExportForm
+from .models import Kind, PetitionRead
+from .services import PetitionerData, PetitionError
+from .workflow import REASON_REQUIRED, Action, Status, action_possible_in
+
+# --- Serializers --------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class PetitionCreateSerializer(serializers.Serializer):
+    """The public filing form's rules (petitions.forms.PetitionForm), as JSON."""
+
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    unit = serializers.SlugRelatedField(slug_field="code", queryset=Unit.objects.all(), help_text="Unit code")
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField(max_length=20000)
+    full_name = serializers.CharField(max_length=150)
+    id_number = serializers.RegexField(
+        CITIZEN_ID_RE.pattern, max_length=12, validators=[validate_citizen_id], help_text="12 digits"
+    )
+    phone = serializers.CharField(max_length=15, validators=[validate_phone])
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=300)
+    people_count = serializers.IntegerField(min_value=1, max_value=10000, default=1)
+
+
+class PetitionCreatedSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    access_key = serializers.CharField(help_text="Shown once; keep it with the tracking code.")
+    status = serializers.CharField()
+
+
+class TrackQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    key = serializers.CharField(max_length=20)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    status = serializers.CharField(source="to_status")
+    status_label = serializers.CharField(source="get_to_status_display")
+    reason = serializers.CharField()
+
+
+class PublicStatusSerializer(serializers.Serializer):
+    """What the public status page shows: never the petitioner."""
+
+    tracking_code = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    unit = serializers.CharField(source="unit.name")
+    received_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    timeline = TimelineEntrySerializer(many=True, source="history.all")
+
+
+class UnitStatisticsSerializer(serializers.Serializer):
+    unit_code = serializers.CharField()
+    unit_name = serializers.CharField()
+    total = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField())
+    by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class UnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PetitionListSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    channel = serializers.CharField()
+    unit = UnitSerializer()
+    handler = serializers.SerializerMethodField()
+    received_at = serializers.DateTimeField()
+    petitioner_name = serializers.SerializerMethodField(help_text="Masked for denunciations.")
+
+    def get_handler(self, petition) -> str | None:
+        return petition.handler.display_name if petition.handler else None
+
+    def get_petitioner_name(self, petition) -> str:
+        name = petition.petitioner.full_name
+        return mask_name(name) if petition.is_denunciation else name
+
+
+class PetitionerSerializer(serializers.Serializer):
+    masked = serializers.BooleanField()
+    full_name = serializers.CharField()
+    id_number = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+    address = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    is_decision = serializers.BooleanField()
+
+
+class HistorySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+
+    def get_actor(self, entry) -> str | None:
+        return entry.actor.display_name if entry.actor else None
+
+
+class PetitionDetailSerializer(PetitionListSerializer):
+    content = serializers.CharField()
+    people_count = serializers.IntegerField()
+    is_anonymous = serializers.BooleanField()
+    is_complex = serializers.BooleanField()
+    is_remote = serializers.BooleanField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    decision_text = serializers.CharField()
+    forwarded_to = UnitSerializer(allow_null=True)
+    forwarded_to_body = serializers.CharField()
+    petitioner = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+
+    def get_petitioner(self, petition) -> dict:
+        source = petition.petitioner
+        if petition.is_denunciation:
+            return {"masked": True, **masked_identity(source)}
+        return {
+            "masked": False,
+            "full_name": source.full_name,
+            "id_number": source.id_number,
+            "phone": source.phone,
+            "email": source.email,
+            "address": source.address,
+        }
+
+    def get_attachments(self, petition) -> list[dict]:
+        result = []
+        for number, a in enumerate(petition.attachments.all(), start=1):
+            confidential = petition.is_denunciation and not a.is_decision
+            name = _("Attachment %(n)d") % {"n": number} if confidential else a.original_name
+            result.append(
+                {"id": a.pk, "name": name, "content_type": a.content_type, "size": a.size, "is_decision": a.is_decision}
+            )
+        return result
+
+    def get_history(self, petition) -> list[dict]:
+        return HistorySerializer(selectors.petition_timeline(petition), many=True).data
+
+
+class ActionSerializer(serializers.Serializer):
+    """One action; which extra fields it needs is listed by GET .../transitions/."""
+
+    action = serializers.ChoiceField(choices=Action.choices)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False, help_text="classify")
+    is_complex = serializers.BooleanField(required=False, default=False, help_text="classify")
+    is_remote = serializers.BooleanField(required=False, default=False, help_text="classify")
+    to_unit = serializers.IntegerField(required=False, min_value=1, help_text="forward: unit id")
+    to_body = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="forward")
+    duplicate_of = serializers.CharField(max_length=14, required=False, allow_blank=True, help_text="file")
+    handler = serializers.IntegerField(required=False, min_value=1, help_text="assign: user id")
+    decision_text = serializers.CharField(max_length=20000, required=False, allow_blank=True, help_text="resolve")
+    text = serializers.CharField(max_length=5000, required=False, allow_blank=True, help_text="note")
+
+
+class AllowedActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    reason_required = serializers.BooleanField()
+
+
+class TransitionsSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    actions = AllowedActionSerializer(many=True)
+
+
+# --- Public endpoints ---------------------------------------------------------------------------
+
+
+class PublicApiView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class PetitionCreateApi(PublicApiView):
+    # JSON only: attachments are filed through the web form, where uploads are checked by content.
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=PetitionCreateSerializer,
+        responses={201: PetitionCreatedSerializer, 400: OpenApiTypes.OBJECT, 429: ErrorSerializer},
+        summary="File a petition",
+    )
+    def post(self, request):
+        serializer = PetitionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        petition, access_key = services.petition_submit(
+            kind=data["kind"],
+            title=data["title"],
+            content=data["content"],
+            unit=data["unit"],
+            petitioner=PetitionerData(
+                full_name=data["full_name"],
+                id_number=data["id_number"],
+                phone=data["phone"].replace(" ", "").replace(".", ""),
+                email=data["email"],
+                address=data["address"],
+            ),
+            people_count=data["people_count"],
+        )
+        return Response(
+            {"tracking_code": petition.tracking_code, "access_key": access_key, "status": petition.status},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PetitionTrackApi(PublicApiView):
+    @extend_schema(
+        parameters=[TrackQuerySerializer],
+        responses={200: PublicStatusSerializer, 400: OpenApiTypes.OBJECT, 404: ErrorSerializer, 429: ErrorSerializer},
+        summary="Track a petition with its code and access key",
+    )
+    def get(self, request):
+        query = TrackQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        petition = selectors.petition_track(code=query.validated_data["code"], key=query.validated_data["key"])
+        if petition is None:
+            return Response(
+                {"detail": _("No petition matches this code and access key. Check both and try again.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return Response(PublicStatusSerializer(petition).data)
+
+
+class StatisticsApi(PublicApiView):
+    @extend_schema(responses={200: UnitStatisticsSerializer(many=True)}, summary="Public statistics per unit")
+    def get(self, request):
+        return Response(UnitStatisticsSerializer(selectors.public_statistics(), many=True).data)
+
+
+class ObtainTokenApi(PublicApiView):
+    """Username and password → API token, for staff. Rate limited and subject to the log-in lockout."""
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+        summary="Obtain an API token (staff)",
+    )
+    def post(self, request):
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        password = request.data.get("password") if isinstance(request.data, dict) else None
+        if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+            return Response({"detail": _("Enter a username and a password.")}, status=status.HTTP_400_BAD_REQUEST)
+        # The plain HttpRequest, so django-axes sees and marks the same object its middleware checks.
+        user = authenticate(request._request, username=username[:150], password=password[:128])
+        if getattr(request._request, "axes_locked_out", False):
+            return Response(status=status.HTTP_429_TOO_MANY_REQUESTS)  # replaced by the lockout response
+        if user is None or not user.is_active:
+            return Response(
+                {"detail": _("The username or password is not correct.")}, status=status.HTTP_400_BAD_REQUEST
+            )
+        if not jurisdiction_for(user).is_staff:
+            return Response({"detail": _("API tokens are for staff only.")}, status=status.HTTP_403_FORBIDDEN)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+# --- Staff endpoints ----------------------------------------------------------------------------
+
+
+class IsStaffMember(BasePermission):
+    def has_permission(self, request, view):
+        return jurisdiction_for(request.user).is_staff
+
+
+class StaffApiView(APIView):
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+
+class CaseloadPagination(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    SORTABLE = frozenset({"received_at", "status", "kind", "title"})
+
+    def get_ordering(self, request, queryset, view):
+        """The list page's `ordering` filter, made a stable cursor order by adding the id."""
+        value = request.query_params.get("ordering", "")
+        if value.lstrip("-") in self.SORTABLE:
+            return (value, "-id" if value.startswith("-") else "id")
+        return self.ordering
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Code, subject, name, ID number or phone"),
+    OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values, many=True, explode=True),
+    OpenApiParameter("unit", OpenApiTypes.INT),
+    OpenApiParameter("handler", OpenApiTypes.INT),
+    OpenApiParameter("received_from", OpenApiTypes.DATE),
+    OpenApiParameter("received_to", OpenApiTypes.DATE),
+    OpenApiParameter(
+        "ordering", OpenApiTypes.STR, enum=[f"{p}{f}" for f in sorted(CaseloadPagination.SORTABLE) for p in ("", "-")]
+    ),
+    OpenApiParameter("cursor", OpenApiTypes.STR),
+    OpenApiParameter("page_size", OpenApiTypes.INT),
+]
+
+
+class StaffPetitionListApi(StaffApiView):
+    @extend_schema(
+        parameters=FILTER_PARAMETERS,
+        responses={200: PetitionListSerializer(many=True), 400: OpenApiTypes.OBJECT},
+        summary="Caseload: the list page's filters, cursor pagination",
+    )
+    def get(self, request):
+        petition_filter = PetitionFilter(
+            request.query_params, queryset=selectors.petition_list(request.user), user=request.user
+        )
+        if not petition_filter.is_valid():
+            return Response({"errors": petition_filter.errors}, status=status.HTTP_400_BAD_REQUEST)
+        paginator = CaseloadPagination()
+        page = paginator.paginate_queryset(petition_filter.qs, request, view=self)
+        return paginator.get_paginated_response(PetitionListSerializer(page, many=True).data)
+
+
+class StaffPetitionDetailApi(StaffApiView):
+    @extend_schema(responses={200: PetitionDetailSerializer, 404: ErrorSerializer}, summary="Petition detail")
+    def get(self, request, pk):
+        petition = selectors.petition_detail(request.user, pk)
+        services.petition_read_record(petition=petition, actor=request.user, via=PetitionRead.Via.API)
+        return Response(PetitionDetailSerializer(petition).data)
+
+
+def _transitions(user, petition) -> dict:
+    actions = services.allowed_actions(user=user, petition=petition)
+    return {
+        "status": petition.status,
+        "actions": [
+            {"action": a, "label": str(Action(a).label), "reason_required": a in REASON_REQUIRED} for a in actions
+        ],
+    }
+
+
+class StaffPetitionTransitionsApi(StaffApiView):
+    @extend_schema(responses={200: TransitionsSerializer, 404: ErrorSerializer}, summary="Actions allowed now")
+    def get(self, request, pk):
+        petition = selectors.petition_detail(request.user, pk)
+        return Response(_transitions(request.user, petition))
+
+    @extend_schema(
+        request=ActionSerializer,
+        responses={200: TransitionsSerializer, 400: OpenApiTypes.OBJECT, 404: ErrorSerializer},
+        summary="Take an action (same rules and services as the detail page)",
+    )
+    def post(self, request, pk):
+        petition = selectors.petition_detail(request.user, pk)
+        serializer = ActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if v is not None}
+        action = data.pop("action")
+        if action not in services.allowed_actions(user=request.user, petition=petition):
+            if not action_possible_in(action, petition.status):
+                message = _("“%(action)s” is not possible while the petition is “%(status)s”.") % {
+                    "action": Action(action).label,
+                    "status": petition.get_status_display(),
+                }
+            else:
+                message = _("You are not allowed to do this on this petition.")
+            return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+        # The detail page's forms and dispatcher, so both interfaces apply exactly the same rules.
+        form = page_views._action_form(action, petition, request.user, {f"{action}-{k}": v for k, v in data.items()})
+        if not form.is_valid():
+            return Response({"detail": _("The action was not carried out."), "errors": form.errors}, status=400)
+        try:
+            page_views._run_action(action, petition, request.user, form.cleaned_data)
+        except PetitionError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        petition.refresh_from_db()
+        return Response(_transitions(request.user, petition))
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data, default=str).encode() if data is not None else b""
+
+
+class StaffExportApi(StaffApiView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", OpenApiTypes.INT, description="Unit id (its subtree is included)"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Received from"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Received to"),
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: OpenApiTypes.OBJECT},
+        summary="Export for the national database (Decree 55/2022); denouncers masked",
+    )
+    def get(self, request):
+        form = ExportForm(request.query_params, user=request.user)
+        if not form.is_valid():
+            return Response({"errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
+        return exports.petitions_csv_response(request.user, **form.cleaned_data)
+
+
+urlpatterns = [
+    path("auth/token/", ratelimit(key="api_token")(ObtainTokenApi.as_view()), name="api-token"),
+    path("petitions/", ratelimit(key="petition_create")(PetitionCreateApi.as_view()), name="api-petition-create"),
+    path(
+        "petitions/track/",
+        ratelimit(key="track", methods=("GET",))(PetitionTrackApi.as_view()),
+        name="api-petition-track",
+    ),
+    path("statistics/", StatisticsApi.as_view(), name="api-statistics"),
+    path("staff/petitions/", StaffPetitionListApi.as_view(), name="api-staff-petitions"),
+    path("staff/petitions/<int:pk>/", StaffPetitionDetailApi.as_view(), name="api-staff-petition"),
+    path(
+        "staff/petitions/<int:pk>/transitions/",
+        StaffPetitionTransitionsApi.as_view(),
+        name="api-staff-petition-transitions",
+    ),
+    path("staff/exports/petitions.csv", StaffExportApi.as_view(), name="api-staff-export"),
+]
