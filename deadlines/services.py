@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.models import Role, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for
+from petitions import services as petition_services
 from petitions.models import Kind, Petition
 from petitions.workflow import Status
 
@@ -297,6 +298,14 @@ def deadline_extend(*, deadline: Deadline, actor: User, reason: str) -> Extensio
     )
     if not updated:  # pragma: no cover - the row lock above makes this unreachable
         raise DeadlineError(_("This deadline was changed by someone else meanwhile. Reload the page and try again."))
+    petition_services.petition_event_record(
+        petition=petition,
+        action="extend",
+        actor=actor,
+        reason=_("Resolution deadline extended to %(date)s: %(reason)s")
+        % {"date": dates.due_date.strftime("%d/%m/%Y"), "reason": reason},
+        is_public=True,
+    )
     if petition.handler_id:
         notify(
             recipients=[petition.handler],

@@ -145,11 +145,15 @@ class Petitioner(models.Model):
         return str(_("Petitioner of %(code)s") % {"code": self.petition_id})
 
 
+# Besides the staff actions, the history records receipt and decisions taken elsewhere (extensions).
+HISTORY_ACTIONS = [("receive", _("Received")), *Action.choices, ("extend", _("Deadline extended"))]
+
+
 class PetitionHistory(models.Model):
     """Append-only audit trail: every status change and every other action on a petition."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="history")
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=HISTORY_ACTIONS)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     actor = models.ForeignKey(

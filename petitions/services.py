@@ -98,6 +98,13 @@ def _record(petition, action, actor, reason="", *, from_status=None, to_status=N
     )
 
 
+def petition_event_record(
+    *, petition: Petition, action: str, actor: User | None, reason: str = "", is_public: bool = False
+):
+    """For other apps: add a row to a petition's history for a decision they recorded (e.g. an extension)."""
+    _record(petition, action, actor, reason, is_public=is_public)
+
+
 def _transition(petition: Petition, *, to_status: str, action: str, actor: User | None, reason: str = "", **fields):
     """Change status only if the row is still in the state we read, then write history and side effects."""
     from_status = petition.status

@@ -143,6 +143,9 @@ def test_a_head_extends_a_denunciation_twice_and_no_more(org, denunciation):
         deadline_extend(deadline=denunciation, actor=org.head, reason="Lần ba")
     record = list(Extension.objects.filter(deadline=denunciation).values_list("decided_by", "days", "new_due_date"))
     assert record == [(org.head.pk, 30, D(2027, 3, 8)), (org.head.pk, 30, D(2027, 4, 6))]
+    history = list(denunciation.petition.history.filter(action="extend").values_list("actor", "is_public", "reason"))
+    assert [(actor, public) for actor, public, _ in history] == [(org.head.pk, True), (org.head.pk, True)]
+    assert "06/04/2027" in history[-1][2] and "Cần giám định thêm" in history[-1][2]
 
 
 def test_only_a_head_may_extend_and_only_with_a_reason(org, denunciation):

@@ -46,7 +46,7 @@ def test_capacity_counts_people_not_bookings(session):
         _book(session, ID_B, people=2)
     assert "1" in str(excinfo.value)
     _book(session, ID_B, people=1)
-    with pytest.raises(services.SessionFull, match="full"):
+    with pytest.raises(services.SessionFull, match="hết chỗ"):
         _book(session, "001085099999")
 
 
@@ -62,7 +62,7 @@ def test_cancelled_and_declined_bookings_free_their_places(session, org):
 
 def test_the_same_id_number_cannot_book_the_same_session_twice(session):
     _book(session)
-    with pytest.raises(services.ReceptionError, match="already exists"):
+    with pytest.raises(services.ReceptionError, match="đã đặt lịch"):
         _book(session)
 
 
@@ -76,13 +76,13 @@ def test_a_past_or_started_session_cannot_be_booked(org, now_monday):
     yesterday = make_session(org.commune, MONDAY - datetime.timedelta(days=1))
     started = make_session(org.commune, MONDAY, start=(7, 30))
     for session in (yesterday, started):
-        with pytest.raises(services.ReceptionError, match="past"):
+        with pytest.raises(services.ReceptionError, match="đã qua"):
             _book(session)
 
 
 def test_a_cancelled_session_cannot_be_booked(session, org):
     services.session_cancel(session=session, actor=org.reception, message="Lãnh đạo đi công tác")
-    with pytest.raises(services.ReceptionError, match="no longer open"):
+    with pytest.raises(services.ReceptionError, match="không còn nhận"):
         _book(session)
 
 
@@ -127,14 +127,14 @@ def test_a_finished_booking_cannot_change_again(session, org):
     booking = _book(session)
     services.booking_cancel(code=booking.confirmation_code)
     booking.refresh_from_db()
-    with pytest.raises(services.ReceptionError, match="can no longer be changed"):
+    with pytest.raises(services.ReceptionError, match="không thể thay đổi"):
         services.booking_confirm(booking=booking, actor=org.reception)
 
 
 def test_staff_outside_the_unit_cannot_act_on_bookings(session, org):
     booking = _book(session)
     for user in (org.outsider, org.inspector, org.handler):
-        with pytest.raises(services.ReceptionError, match="not allowed"):
+        with pytest.raises(services.ReceptionError, match="không có quyền"):
             services.booking_confirm(booking=booking, actor=user)
 
 
@@ -152,7 +152,7 @@ def test_stale_write_is_refused(session, org):
     booking = _book(session)
     stale = Booking.objects.get(pk=booking.pk)
     services.booking_confirm(booking=booking, actor=org.reception)
-    with pytest.raises(services.ReceptionError, match="changed meanwhile"):
+    with pytest.raises(services.ReceptionError, match="người khác thay đổi"):
         services.booking_decline(booking=stale, actor=org.reception, message="x")
 
 

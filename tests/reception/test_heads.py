@@ -55,13 +55,13 @@ def test_holder_is_in_person_only_when_they_were_head_that_day(org, now_monday):
 
 
 def test_a_session_cannot_be_recorded_as_held_before_its_day(org, session):
-    with pytest.raises(services.ReceptionError, match="on or after its day"):
+    with pytest.raises(services.ReceptionError, match="từ ngày tiếp"):
         services.session_record_holder(session=session, actor=org.reception, held_by=org.head)
 
 
 def test_the_holder_must_work_for_the_unit(org, now_monday):
     session = make_session(org.commune, MONDAY, start=(7, 30))
-    with pytest.raises(services.ReceptionError, match="does not work for this unit"):
+    with pytest.raises(services.ReceptionError, match="không công tác"):
         services.session_record_holder(session=session, actor=org.reception, held_by=org.outsider)
 
 
@@ -71,14 +71,14 @@ def test_the_head_records_a_conclusion_once(org, heads_session):
         visit=visit, actor=org.head, direction=Direction.ACCEPT, text="Giao phòng Nội vụ xem xét, trả lời"
     )
     assert (conclusion.session, conclusion.petition, conclusion.concluded_by) == (heads_session, petition, org.head)
-    with pytest.raises(services.ReceptionError, match="already been recorded"):
+    with pytest.raises(services.ReceptionError, match="đã có kết luận"):
         services.conclusion_record(visit=visit, actor=org.head, direction=Direction.GUIDE, text="x")
 
 
 def test_only_the_head_who_held_the_session_concludes(org, heads_session):
     visit, _petition = _visit_with_petition(org, heads_session)
     for user in (org.reception, org.city_head, org.inspector):
-        with pytest.raises(services.ReceptionError, match="Only the head"):
+        with pytest.raises(services.ReceptionError, match="Chỉ người đứng đầu"):
             services.conclusion_record(visit=visit, actor=user, direction=Direction.ACCEPT, text="x")
     assert not HeadConclusion.objects.exists()
 
@@ -87,7 +87,7 @@ def test_no_conclusion_for_a_delegates_session(org, now_monday):
     session = make_session(org.commune, MONDAY, start=(7, 30))
     services.session_record_holder(session=session, actor=org.head, held_by=org.reception)
     visit, _petition = _visit_with_petition(org, session)
-    with pytest.raises(services.ReceptionError, match="Only the head"):
+    with pytest.raises(services.ReceptionError, match="Chỉ người đứng đầu"):
         services.conclusion_record(visit=visit, actor=org.head, direction=Direction.ACCEPT, text="x")
 
 

@@ -159,7 +159,7 @@ def test_bad_query_strings_get_a_message_not_a_crash(client, org, now_monday):
     assert client.get(reverse("reception:quotas"), {"month": "2025-99"}).status_code == 200
     response = client.get(reverse("reception:book_export", args=["csv"]), {"date_from": "yesterday"})
     assert response.status_code == 302 and response.url.startswith(reverse("reception:book"))
-    assert "Some filters" in client.get(response.url).text
+    assert "Một số điều kiện lọc" in client.get(response.url).text
     assert client.get(reverse("reception:book_export", args=["pdf"])).status_code == 404
 
 
@@ -291,7 +291,7 @@ def test_refusal_without_reason_is_refused_and_with_reason_gives_a_notice(client
     response = client.post(url, {"refuse-reason": RefusalReason.INCAPACITATED, "refuse-detail": "Say rượu"})
     assert response.url == reverse("reception:refusal_notice", args=[visit.pk])
     notice = client.get(response.url)
-    assert notice.status_code == 200 and "Lê Văn Cường" in notice.text and "Art. 9(1)" in notice.text
+    assert notice.status_code == 200 and "Lê Văn Cường" in notice.text and "khoản 1 Điều 9" in notice.text
 
 
 def test_refusal_notice_only_for_refused_visits(client, org, now_monday):

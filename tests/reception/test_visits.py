@@ -49,13 +49,13 @@ def test_group_representatives_rule_is_enforced(org, now_monday, people, represe
         visit = _visit(org, people_count=people, representatives=reps)
         assert visit.representatives.count() == representatives
     else:
-        with pytest.raises(services.ReceptionError, match="representative"):
+        with pytest.raises(services.ReceptionError, match="đại diện"):
             _visit(org, people_count=people, representatives=reps)
         assert not Visit.objects.exists()
 
 
 def test_a_visit_cannot_be_dated_in_the_future(org, now_monday):
-    with pytest.raises(services.ReceptionError, match="future"):
+    with pytest.raises(services.ReceptionError, match="tương lai"):
         _visit(org, visited_on=MONDAY + datetime.timedelta(days=1))
 
 
@@ -63,13 +63,13 @@ def test_only_reception_staff_and_heads_of_the_unit_log_visits(org, now_monday):
     _visit(org, recorded_by=org.head)
     _visit(org, recorded_by=org.city_head)  # the city's head acts on its communes too
     for user in (org.outsider, org.inspector, org.handler):
-        with pytest.raises(services.ReceptionError, match="not allowed"):
+        with pytest.raises(services.ReceptionError, match="không có quyền"):
             _visit(org, recorded_by=user)
 
 
 def test_refusal_needs_a_legal_reason(org, now_monday):
     visit = _visit(org)
-    with pytest.raises(services.ReceptionError, match="reasons the law allows"):
+    with pytest.raises(services.ReceptionError, match="pháp luật cho phép"):
         services.visit_refuse(visit=visit, actor=org.reception, reason="rude")
     services.visit_refuse(visit=visit, actor=org.reception, reason=RefusalReason.ALREADY_SETTLED, detail="Đã trả lời")
     visit.refresh_from_db()
@@ -79,7 +79,7 @@ def test_refusal_needs_a_legal_reason(org, now_monday):
 def test_the_outcome_is_recorded_once(org, now_monday):
     visit = _visit(org)
     services.visit_guide(visit=visit, actor=org.reception, guidance="Hướng dẫn gửi đơn đến Tòa án nhân dân")
-    with pytest.raises(services.ReceptionError, match="already been recorded"):
+    with pytest.raises(services.ReceptionError, match="đã được ghi nhận"):
         services.visit_forward(visit=visit, actor=org.reception, to_body="Công an phường")
 
 
@@ -118,7 +118,7 @@ def test_registering_a_petition_from_a_walk_in_visit(org, now_monday):
 def test_a_visit_in_a_session_needs_its_holder_before_a_petition_is_registered(org, now_monday):
     session = make_session(org.commune, MONDAY, start=(7, 30))
     visit = _visit(org, session=session)
-    with pytest.raises(services.ReceptionError, match="receiving citizens"):
+    with pytest.raises(services.ReceptionError, match="người tiếp công dân"):
         services.visit_register_petition(visit=visit, actor=org.reception, kind=Kind.COMPLAINT, title="T")
 
 
