@@ -8,10 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import CitizenSignupForm
+from .selectors import jurisdiction_for
 
 
 def home(request):
     return render(request, "home.html")
+
+
+@login_required
+def after_login(request):
+    """Staff land on their caseload, citizens on their own petitions."""
+    if jurisdiction_for(request.user).is_staff:
+        return redirect("petitions:list")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("petitions:mine")
 
 
 def signup(request):

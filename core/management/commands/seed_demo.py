@@ -12,6 +12,7 @@ from core.models import Role, Unit, User
 from petitions import services as petition_services
 from petitions.models import Kind
 from petitions.services import PetitionerData
+from reception import demo as reception_demo
 
 DEMO_PASSWORD = "demo-2026"  # noqa: S105 - documented demo password for local use only
 
@@ -70,7 +71,7 @@ PATHS = {
 
 
 class Command(BaseCommand):
-    help = "Load demo units, one user per role and petitions in every state."
+    help = "Load demo units, one user per role, petitions in every state and reception sessions."
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if units already exist.")
@@ -132,6 +133,7 @@ class Command(BaseCommand):
                 received_at=now - datetime.timedelta(days=rng.randint(0, 40), hours=rng.randint(0, 8)),
             )
             self._drive(petition, PATHS[target], users, unit)
+        reception_demo.seed(units=units, users=users)
 
     def _drive(self, petition, actions, users, unit):
         head = users["chutich"] if unit.code == "ba-dinh" else User.objects.get(head_terms__unit=unit)
