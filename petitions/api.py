@@ -23,8 +23,7 @@ from core.ratelimit import ratelimit
 from core.selectors import jurisdiction_for
 from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
 
-from . import exports, selectors, services
-from . import views as page_views
+from . import actions, exports, selectors, services
 from .filters import PetitionFilter
 from .forms import ExportForm
 from .models import Kind, PetitionRead
@@ -421,11 +420,11 @@ class StaffPetitionTransitionsApi(StaffApiView):
                 message = _("You are not allowed to do this on this petition.")
             return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
         # The detail page's forms and dispatcher, so both interfaces apply exactly the same rules.
-        form = page_views._action_form(action, petition, request.user, {f"{action}-{k}": v for k, v in data.items()})
+        form = actions.action_form(action, petition, request.user, {f"{action}-{k}": v for k, v in data.items()})
         if not form.is_valid():
             return Response({"detail": _("The action was not carried out."), "errors": form.errors}, status=400)
         try:
-            page_views._run_action(action, petition, request.user, form.cleaned_data)
+            actions.action_run(action, petition, request.user, form.cleaned_data)
         except PetitionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         petition.refresh_from_db()

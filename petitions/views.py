@@ -17,20 +17,18 @@ from core.ratelimit import ratelimit
 from core.selectors import jurisdiction_for
 from deadlines.selectors import deadlines_for_petitions
 
-from . import exports, selectors, services
+from . import actions, exports, selectors, services
 from .filters import PetitionFilter
 from .forms import (
-    ACTION_FORMS,
     ExportForm,
     PetitionForm,
-    ReasonForm,
     RevealForm,
     StaffPetitionForm,
     TrackForm,
     WithdrawOwnForm,
 )
 from .services import PetitionError
-from .workflow import REASON_REQUIRED, Action, Status
+from .workflow import Action, Status
 
 PAGE_SIZE = 25
 
@@ -134,24 +132,14 @@ def petition_list(request):
     )
 
 
-def _action_form(action, petition, user, data=None, files=None):
-    form_class = ACTION_FORMS.get(action, ReasonForm)
-    kwargs = {"petition": petition, "user": user, "required": action in REASON_REQUIRED}
-    if action == Action.ASSIGN:
-        kwargs["handlers"] = selectors.handler_choices(petition)
-    if action == Action.FILE:
-        kwargs["visible"] = selectors.petitions_visible_to(user)
-    return form_class(data, files, prefix=action, **kwargs)
-
-
 def _render_detail(request, petition, bound_form=None, bound_action=None, revealed=None, reveal_form=None):
     can_reveal = petition.is_denunciation and services.may_reveal_identity(user=request.user, petition=petition)
-    actions = services.allowed_actions(user=request.user, petition=petition)
-    if bound_action and bound_action not in actions:
-        actions.append(bound_action)  # keep the refused form, its message and what was typed visible
+    allowed = services.allowed_actions(user=request.user, petition=petition)
+    if bound_action and bound_action not in allowed:
+        allowed.append(bound_action)  # keep the refused form, its message and what was typed visible
     forms = {
-        action: bound_form if action == bound_action else _action_form(action, petition, request.user)
-        for action in actions
+        action: bound_form if action == bound_action else actions.action_form(action, petition, request.user)
+        for action in allowed
     }
     return render(
         request,
@@ -162,7 +150,7 @@ def _render_detail(request, petition, bound_form=None, bound_action=None, reveal
             "notes": selectors.petition_notes(petition),
             "attachments": list(petition.attachments.all()),
             "action_forms": [
-                (action, Action(action).label, forms[action]) for action in actions if action != Action.NOTE
+                (action, Action(action).label, forms[action]) for action in allowed if action != Action.NOTE
             ],
             "note_form": forms.get(Action.NOTE),
             "bound_action": bound_action,
@@ -217,52 +205,16 @@ def petition_export(request):
     return exports.petitions_csv_response(request.user, **form.cleaned_data)
 
 
-SIMPLE_ACTIONS = {
-    Action.ACCEPT: services.petition_accept,
-    Action.GUIDE: services.petition_guide,
-    Action.REJECT: services.petition_reject,
-    Action.START: services.petition_start,
-    Action.SUSPEND: services.petition_suspend,
-    Action.RESUME: services.petition_resume,
-    Action.WITHDRAW: services.petition_withdraw,
-    Action.CLOSE: services.petition_close,
-}
-
-
-def _run_action(action, petition, user, data):
-    common = {"petition": petition, "actor": user}
-    if action == Action.CLASSIFY:
-        services.petition_classify(
-            **common,
-            kind=data["kind"],
-            is_complex=data["is_complex"],
-            is_remote=data["is_remote"],
-            reason=data["reason"],
-        )
-    elif action == Action.FORWARD:
-        services.petition_forward(**common, reason=data["reason"], to_unit=data["to_unit"], to_body=data["to_body"])
-    elif action == Action.FILE:
-        services.petition_file(**common, reason=data["reason"], duplicate_of=data["duplicate_of"])
-    elif action == Action.ASSIGN:
-        services.petition_assign(**common, handler=data["handler"])
-    elif action == Action.RESOLVE:
-        services.petition_resolve(**common, decision_text=data["decision_text"], decision_file=data["decision_file"])
-    elif action == Action.NOTE:
-        services.petition_note_add(**common, text=data["text"])
-    else:
-        SIMPLE_ACTIONS[action](**common, reason=data["reason"])
-
-
 @staff_required
 @require_POST
 def petition_action(request, pk, action):
     petition = selectors.petition_detail(request.user, pk)
     if action not in Action.values:
         raise Http404
-    form = _action_form(action, petition, request.user, request.POST, request.FILES)
+    form = actions.action_form(action, petition, request.user, request.POST, request.FILES)
     if form.is_valid():
         try:
-            _run_action(action, petition, request.user, form.cleaned_data)
+            actions.action_run(action, petition, request.user, form.cleaned_data)
         except PetitionError as exc:
             form.add_error(None, str(exc))
         else:

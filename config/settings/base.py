@@ -140,7 +140,7 @@ if env("REDIS_URL", default=""):
 
 # Celery: a task that must not be lost is acknowledged after it ran, one at a time per process.
 # Deadlines live in the database; the broker only carries "run the sweep now" messages.
-CELERY_BROKER_URL = env("REDIS_URL", default="filesystem://")
+CELERY_BROKER_URL = env("REDIS_URL", default="filesystem://localhost/")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
