@@ -86,8 +86,9 @@ def _ensure_can(user: User, petition: Petition, action: str) -> None:
         raise PetitionError(_("You are not allowed to do this on this petition."))
 
 
-def _record(petition, action, actor, reason="", *, from_status=None, to_status=None, is_public=False):
+def _record(petition, action, actor, reason="", *, from_status=None, to_status=None, is_public=False, at=None):
     PetitionHistory.objects.create(
+        created_at=at or timezone.now(),
         petition=petition,
         action=action,
         from_status=from_status or petition.status,
@@ -183,7 +184,16 @@ def petition_submit(
     )
     for upload, extension, content_type in uploads:
         _attach(petition, upload, extension, content_type, uploaded_by=created_by or citizen)
-    _record(petition, "receive", created_by, is_public=True, from_status=Status.RECEIVED, to_status=Status.RECEIVED)
+    # Dated when the petition was received (a posted letter may be registered days later).
+    _record(
+        petition,
+        "receive",
+        created_by,
+        is_public=True,
+        from_status=Status.RECEIVED,
+        to_status=Status.RECEIVED,
+        at=petition.received_at,
+    )
     deadline_services.deadlines_on_receipt(petition=petition)
     notifications.petition_received(petition=petition)
     return petition, access_key

@@ -200,6 +200,7 @@ def test_reception_registers_a_posted_petition(client, org):
     petition = Petition.objects.get()
     assert petition.channel == "post" and petition.created_by == org.reception
     assert petition.received_at.date().isoformat() == "2026-11-20"
+    assert petition.history.get(action="receive").created_at == petition.received_at
 
 
 def test_registration_refuses_a_unit_outside_jurisdiction(client, org):
