@@ -1,8 +1,10 @@
 """Notifications are outbox rows written in the caller's transaction; e-mail goes out after commit."""
 
+import datetime
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from .models import Notification
 
@@ -11,10 +13,8 @@ logger = logging.getLogger(__name__)
 
 def notify(*, recipients, title: str, body: str = "", url: str = "") -> int:
     """Write one notification per distinct recipient; never put identity data in title or body."""
-    rows = [Notification(recipient_id=pk, title=title[:200], body=body, url=url) for pk in {r.pk for r in recipients}]
-    Notification.objects.bulk_create(rows)
-    if rows:
-        transaction.on_commit(enqueue_outbox)
+    rows = [(pk, title[:200], body, url) for pk in {r.pk for r in recipients}]
+    notify_many(rows)
     return len(rows)
 
 
@@ -27,4 +27,31 @@ def enqueue_outbox() -> None:
     except Exception as exc:  # the broker being unreachable must never fail the user's request
         logger.warning(
             "Broker unavailable (%s); pending notifications wait for the next outbox run", type(exc).__name__
+        )
+
+
+def notify_many(rows: list[tuple[int, str, str, str]], *, now: datetime.datetime | None = None) -> None:
+    """Outbox rows (recipient id, title, body, url) for bulk work such as the deadline sweep.
+
+    On PostgreSQL one INSERT ... SELECT unnest(...): building hundreds of thousands of model
+    instances for bulk_create costs more than the database work itself.
+    """
+    if not rows:
+        return
+    now = now or timezone.now()
+    transaction.on_commit(enqueue_outbox)
+    if connection.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            [Notification(recipient_id=r, title=t, body=b, url=u, created_at=now) for r, t, b, u in rows],
+            batch_size=2000,
+        )
+        return
+    recipients, titles, bodies, urls = map(list, zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 - table name from the model
+            "(recipient_id, title, body, url, created_at, email_status, email_attempts) "
+            "SELECT r, t, b, u, %s, %s, 0 "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS x(r, t, b, u)",
+            [now, Notification.EmailStatus.PENDING, recipients, titles, bodies, urls],
         )

@@ -16,8 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Membership, Notification, Role, Unit, UnitHeadTerm
-from core.notifications import enqueue_outbox
+from core.models import Membership, Role, Unit, UnitHeadTerm
+from core.notifications import notify_many
 
 from .models import Deadline, Escalation, Level
 
@@ -147,14 +147,13 @@ def sweep_chunk(*, level: int, today: datetime.date, chunk: int, recipients: Rec
         for user_id in recipients.for_level(level, unit_id=unit_id, handler_id=handler_id):
             notifications.append((user_id, text, body % values, url))
     _insert_escalations(escalations, level=level, now=now)
-    _insert_notifications(notifications, now=now)
-    if notifications:
-        transaction.on_commit(enqueue_outbox)
+    notify_many(notifications, now=now)
     return len(rows)
 
 
-# The three writes below are plain SQL with array parameters on PostgreSQL: building 600,000 model
-# instances for bulk_create costs more than the database work itself. Other databases use the ORM.
+# The writes below (and core.notifications.notify_many) are plain SQL with array parameters on
+# PostgreSQL: building 600,000 model instances for bulk_create costs more than the database work
+# itself. Other databases use the ORM.
 
 
 def _raise_level(ids: list[int], level: int) -> None:
@@ -183,25 +182,4 @@ def _insert_escalations(rows: list[tuple[int, int]], *, level: int, now: datetim
             f"INSERT INTO {Escalation._meta.db_table} (deadline_id, level, round, created_at) "  # noqa: S608
             "SELECT d, %s, r, %s FROM unnest(%s::bigint[], %s::smallint[]) AS x(d, r) ON CONFLICT DO NOTHING",
             [level, now, [d for d, _ in rows], [r for _, r in rows]],
-        )
-
-
-def _insert_notifications(rows: list[tuple[int, str, str, str]], *, now: datetime.datetime) -> None:
-    """Outbox rows, as core.notifications.notify writes them (e-mail pending), for a whole chunk at once."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        Notification.objects.bulk_create(
-            [Notification(recipient_id=r, title=t, body=b, url=u, created_at=now) for r, t, b, u in rows],
-            batch_size=2000,
-        )
-        return
-    recipients, titles, bodies, urls = map(list, zip(*rows, strict=True))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 - table name from the model
-            "(recipient_id, title, body, url, created_at, email_status, email_attempts) "
-            "SELECT r, t, b, u, %s, %s, 0 "
-            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS x(r, t, b, u)",
-            [now, Notification.EmailStatus.PENDING, recipients, titles, bodies, urls],
         )

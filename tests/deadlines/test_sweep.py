@@ -146,7 +146,7 @@ def test_an_interrupted_sweep_rerun_equals_one_clean_run(org, rules):
     Notification.objects.all().delete()
     Deadline.objects.update(level=Level.NONE)
 
-    real_insert = services_sweep._insert_notifications
+    real_insert = services_sweep.notify_many
     calls = {"n": 0}
 
     def crash_on_third_chunk(rows, **kwargs):
@@ -156,7 +156,7 @@ def test_an_interrupted_sweep_rerun_equals_one_clean_run(org, rules):
         return real_insert(rows, **kwargs)
 
     with (
-        mock.patch.object(services_sweep, "_insert_notifications", side_effect=crash_on_third_chunk),
+        mock.patch.object(services_sweep, "notify_many", side_effect=crash_on_third_chunk),
         pytest.raises(KeyboardInterrupt),
     ):
         deadlines_sweep(today=D(2026, 3, 31), chunk=5)
