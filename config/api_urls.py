@@ -15,4 +15,4 @@ urlpatterns: list = [
     ),
     path("", include("petitions.api")),
 ]
-urlpatterns += [path("", include("deadlines.api"))]
+urlpatterns += [path("", include("deadlines.api")), path("", include("reception.api"))]
