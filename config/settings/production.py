@@ -23,4 +23,5 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# E-mail through one URL, e.g. EMAIL_URL=smtp+tls://user:password@mail.example.vn:587
+vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
