@@ -2,7 +2,7 @@
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
@@ -27,6 +27,10 @@ class SessionSerializer(serializers.Serializer):
     places_left = serializers.IntegerField()
 
 
+class SessionQuerySerializer(serializers.Serializer):
+    unit = serializers.SlugField(required=False, allow_blank=True, help_text="Unit code; all units when absent")
+
+
 class SessionPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
@@ -38,13 +42,13 @@ class UpcomingSessionsView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(
-        parameters=[OpenApiParameter("unit", str, description="Unit code; all units when absent")],
-        responses=SessionSerializer(many=True),
-    )
+    @extend_schema(parameters=[SessionQuerySerializer], responses=SessionSerializer(many=True))
     def get(self, request):
+        query = SessionQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            return Response({"detail": _("No unit has this code."), "errors": query.errors}, status=400)
         unit = None
-        code = request.query_params.get("unit", "").strip()
+        code = query.validated_data.get("unit", "").strip()
         if code:
             unit = Unit.objects.filter(code=code).first()
             if unit is None:

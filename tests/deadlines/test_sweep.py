@@ -167,7 +167,7 @@ def test_an_interrupted_sweep_rerun_equals_one_clean_run(org, rules):
     assert _state() == clean
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_escalate_exactly_once(org, rules):
     if connection.vendor != "postgresql":
         pytest.skip("row locks with SKIP LOCKED need PostgreSQL (CI runs on it)")

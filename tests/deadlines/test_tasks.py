@@ -39,7 +39,7 @@ def redis_app():
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_sweep(redis_app, org, rules):
     petition = make_petition(org.commune)
     # Received long ago: every deadline is long overdue today.

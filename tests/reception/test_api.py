@@ -35,6 +35,7 @@ def test_upcoming_sessions_with_places_left(client, org, django_assert_max_num_q
     assert len(client.get(reverse("api-reception-sessions")).json()["results"]) == 2
 
 
-def test_an_unknown_unit_is_a_400(client, db):
-    response = client.get(reverse("api-reception-sessions"), {"unit": "nope"})
-    assert response.status_code == 400 and response.json()["detail"]
+def test_an_unknown_or_malformed_unit_is_a_400(client, db):
+    for code in ("nope", "ba\x00dinh", "<script>"):
+        response = client.get(reverse("api-reception-sessions"), {"unit": code})
+        assert response.status_code == 400 and response.json()["detail"]
