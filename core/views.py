@@ -19,7 +19,7 @@ def home(request):
 def after_login(request):
     """Staff land on their caseload, citizens on their own petitions."""
     if jurisdiction_for(request.user).is_staff:
-        return redirect("petitions:list")
+        return redirect("petitions:dashboard")
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("petitions:mine")

@@ -1,10 +1,10 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from .calendar import WorkingCalendar
-from .models import Deadline, DeadlineRule
+from .models import Deadline, DeadlineRule, Level
 
 
 def deadlines_for_petitions(petition_ids, *, include_closed: bool = False) -> dict[int, list[Deadline]]:
@@ -16,6 +16,16 @@ def deadlines_for_petitions(petition_ids, *, include_closed: bool = False) -> di
     for deadline in queryset.order_by("due_date", "id"):
         result[deadline.petition_id].append(deadline)
     return dict(result)
+
+
+def open_level_counts(unit_ids) -> dict[int, int]:
+    """Open deadlines past each warning level (due soon, overdue, long overdue) in these units."""
+    rows = (
+        Deadline.objects.filter(closed_at__isnull=True, unit_id__in=list(unit_ids), level__gt=Level.NONE)
+        .values("level")
+        .annotate(n=Count("id"))
+    )
+    return {row["level"]: row["n"] for row in rows}
 
 
 def deadline_history(petition_id: int) -> QuerySet[Deadline]:

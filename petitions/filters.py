@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Role, User
 from core.selectors import jurisdiction_for, units_visible_to
+from deadlines.models import Deadline, Level
 
 from .models import Kind, Petition
 from .selectors import petition_search_q
@@ -19,6 +20,11 @@ class PetitionFilter(django_filters.FilterSet):
         label=_("Received from"), field_name="received_at", lookup_expr="date__gte"
     )
     received_to = django_filters.DateFilter(label=_("Received to"), field_name="received_at", lookup_expr="date__lte")
+    deadline = django_filters.ChoiceFilter(
+        label=_("Deadline"),
+        choices=[(level.value, level.label) for level in Level if level != Level.NONE],
+        method="at_deadline_level",
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received_at"), ("status", "status"), ("kind", "kind"), ("title", "title")),
@@ -32,7 +38,7 @@ class PetitionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Petition
-        fields = ["q", "kind", "status", "unit", "handler", "received_from", "received_to"]
+        fields = ["q", "kind", "status", "unit", "handler", "received_from", "received_to", "deadline"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,6 +50,12 @@ class PetitionFilter(django_filters.FilterSet):
             )
             .distinct()
             .order_by("full_name")
+        )
+
+    def at_deadline_level(self, queryset, name, value):
+        """Petitions with an open deadline at this warning level or beyond (an inspector's audit list)."""
+        return queryset.filter(
+            pk__in=Deadline.objects.filter(closed_at__isnull=True, level__gte=int(value)).values("petition_id")
         )
 
     def search(self, queryset, name, value):

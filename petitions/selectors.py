@@ -193,3 +193,17 @@ def petitions_for_export(
         .annotate(resolved_at=Subquery(resolved_at))
         .order_by("received_at", "id")
     )
+
+
+def caseload_by_status(user: User) -> dict[str, int]:
+    """How many petitions of the user's jurisdiction are in each state (one GROUP BY)."""
+    rows = petitions_visible_to(user).order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def my_open_cases(user: User, *, limit: int = 10) -> list[Petition]:
+    return list(
+        Petition.objects.filter(handler=user, status__in=OPEN_STATUSES)
+        .select_related("unit")
+        .order_by("received_at")[:limit]
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tra-cuu/", views.petition_track, name="track"),
     path("cua-toi/", views.my_petitions, name="mine"),
     path("cua-toi/<str:code>/", views.my_petition_detail, name="my_detail"),
+    path("can-bo/", views.dashboard, name="dashboard"),
     path("can-bo/don/", views.petition_list, name="list"),
     path("can-bo/don/moi/", views.petition_register, name="register"),
     path("can-bo/don/xuat.csv", views.petition_export, name="export"),

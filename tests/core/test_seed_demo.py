@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
 from core.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
+from deadlines.models import Deadline
 from petitions.models import Petition
 from petitions.workflow import Status
 from reception.models import ReceptionSession, Visit
@@ -11,6 +12,7 @@ def test_demo_data_covers_every_state_and_every_login_works(client, db):
     states = set(Petition.objects.values_list("status", flat=True))
     assert states == set(Status.values)
     assert ReceptionSession.objects.exists() and Visit.objects.count() == 2
+    assert Deadline.objects.filter(level__gt=0).exists()  # the sweep ran: the dashboard shows alerts
     for username, *_ in DEMO_USERS:
         response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username

@@ -271,3 +271,33 @@ def test_csrf_is_enforced_on_public_filing(org):
     response = client.post(reverse("petitions:create"), filing_data(org))
     assert response.status_code == 403
     assert not Petition.objects.exists()
+
+
+def test_the_dashboard_summarises_the_jurisdiction(client, org, django_assert_max_num_queries):
+    from deadlines.models import Deadline, Level
+
+    mine = make_petition(org.commune)
+    services.petition_accept(petition=mine, actor=org.head)
+    services.petition_assign(petition=mine, actor=org.head, handler=org.handler)
+    make_petition(org.commune)
+    make_petition(org.other_commune)  # outside the handler's jurisdiction
+    overdue_count = Deadline.objects.filter(petition=mine, closed_at__isnull=True).update(level=Level.OVERDUE)
+    assert overdue_count >= 1
+    client.force_login(org.handler)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("petitions:dashboard"))
+    assert response.status_code == 200
+    assert response.context["total"] == 2
+    assert {s: n for s, _, n in response.context["by_status"]}[Status.IN_PROGRESS] == 1
+    assert {lvl: n for lvl, _, n in response.context["levels"]}[Level.OVERDUE] == overdue_count
+    assert response.context["my_cases"] == [mine]
+    assert response.context["quotas"] == []
+    overdue = client.get(reverse("petitions:list"), {"deadline": Level.OVERDUE})
+    assert list(overdue.context["page"].object_list) == [mine]
+
+
+def test_a_head_sees_the_reception_quota_on_the_dashboard(client, org):
+    client.force_login(org.head)
+    response = client.get(reverse("petitions:dashboard"))
+    assert [q.unit for q in response.context["quotas"]] == [org.commune]
+    assert 'data-testid="quota-card"' in response.content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import services as core_services
 from core.models import Role, Unit, User
+from deadlines.services_sweep import deadlines_sweep
 from petitions import services as petition_services
 from petitions.models import Kind
 from petitions.services import PetitionerData
@@ -134,6 +135,8 @@ class Command(BaseCommand):
             )
             self._drive(petition, PATHS[target], users, unit)
         reception_demo.seed(units=units, users=users)
+        # Raise the overdue levels now rather than at the worker's first beat, five minutes in.
+        deadlines_sweep()
 
     def _drive(self, petition, actions, users, unit):
         head = users["chutich"] if unit.code == "ba-dinh" else User.objects.get(head_terms__unit=unit)
