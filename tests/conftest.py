@@ -1,8 +1,13 @@
+import importlib
 import uuid
 
 import pytest
+from django.apps import apps
 
 from core.models import Role
+from deadlines import calendar
+from deadlines.models import DeadlineRule
+from reception.models import RequiredFrequency
 
 from .factories import make_petition, make_staff, make_unit
 
@@ -13,13 +18,41 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The calendar's exceptions cache is per process; a rolled-back test must not leak its exceptions."""
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits(settings):
     """Every test starts with empty rate-limit counters, without flushing a shared Redis."""
     settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex
 
 
+def _reseed(model, migration: str) -> None:
+    """Reference data comes from data migrations; a transactional test's flush wipes it, so restore it."""
+    if not model.objects.exists():
+        importlib.import_module(migration).seed(apps, None)
+
+
 @pytest.fixture
-def org(db):
+def rules(db):
+    """The deadline rules of domain.md, by code."""
+    _reseed(DeadlineRule, "deadlines.migrations.0002_seed_rules")
+    return {rule.code: rule for rule in DeadlineRule.objects.all()}
+
+
+@pytest.fixture
+def frequencies(db):
+    """The required reception frequencies per unit level."""
+    _reseed(RequiredFrequency, "reception.migrations.0002_required_frequency_defaults")
+    return {f.level: f for f in RequiredFrequency.objects.all()}
+
+
+@pytest.fixture
+def org(db, rules, frequencies):
     """A city with two communes and a department; one staff member per role in the first commune."""
 
     class Org:

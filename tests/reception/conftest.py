@@ -1,13 +1,10 @@
 import datetime
-import importlib
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.utils import timezone
 
-from deadlines import calendar
-from reception.models import ReceptionSession, RequiredFrequency, SessionKind
+from reception.models import ReceptionSession, SessionKind
 
 VN = timezone.get_fixed_timezone(7 * 60)
 # A Monday in an ordinary week (no holiday nearby).
@@ -18,35 +15,11 @@ def at(day: datetime.date, hour: int = 8, minute: int = 0) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=VN)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    calendar.invalidate()
-    yield
-    calendar.invalidate()
-
-
 @pytest.fixture
 def now_monday():
     """Monday 6 Oct 2025, 08:00 in Hanoi."""
     with time_machine.travel(at(MONDAY), tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def frequencies(db):
-    """The seeded frequencies; re-seeded when a transactional test flushed them."""
-    if not RequiredFrequency.objects.exists():
-        importlib.import_module("reception.migrations.0002_required_frequency_defaults").seed(apps, None)
-    return {f.level: f for f in RequiredFrequency.objects.all()}
-
-
-@pytest.fixture
-def deadline_rules(db):
-    from deadlines.models import DeadlineRule
-
-    if not DeadlineRule.objects.exists():
-        importlib.import_module("deadlines.migrations.0002_seed_rules").seed(apps, None)
-    return {rule.code: rule for rule in DeadlineRule.objects.all()}
 
 
 def make_session(unit, day, *, start=(9, 0), end=(11, 0), capacity=10, kind=SessionKind.REGULAR, **kwargs):

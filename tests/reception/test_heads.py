@@ -91,7 +91,7 @@ def test_no_conclusion_for_a_delegates_session(org, now_monday):
         services.conclusion_record(visit=visit, actor=org.head, direction=Direction.ACCEPT, text="x")
 
 
-def test_the_written_answer_is_due_within_ten_working_days(org, heads_session, deadline_rules):
+def test_the_written_answer_is_due_within_ten_working_days(org, heads_session, rules):
     _visit, petition = _visit_with_petition(org, heads_session)
     deadline = Deadline.objects.get(petition=petition, rule__code="reg11.written_notice")
     assert deadline.start_date == MONDAY
@@ -99,7 +99,7 @@ def test_the_written_answer_is_due_within_ten_working_days(org, heads_session, d
     assert deadline.closed_at is None
 
 
-def test_a_walk_in_petition_has_no_reg11_deadline(org, now_monday, deadline_rules):
+def test_a_walk_in_petition_has_no_reg11_deadline(org, now_monday, rules):
     visit = services.visit_record(
         unit=org.commune, recorded_by=org.reception, visitor=VisitorData(full_name="A"), content="Nội dung"
     )
@@ -107,7 +107,7 @@ def test_a_walk_in_petition_has_no_reg11_deadline(org, now_monday, deadline_rule
     assert not Deadline.objects.filter(petition=petition, rule__code="reg11.written_notice").exists()
 
 
-def test_the_sweep_escalates_an_unanswered_heads_reception_case(org, heads_session, deadline_rules):
+def test_the_sweep_escalates_an_unanswered_heads_reception_case(org, heads_session, rules):
     _visit, petition = _visit_with_petition(org, heads_session)
     deadline = Deadline.objects.get(petition=petition, rule__code="reg11.written_notice")
     before = org.head.notifications.count()
@@ -123,7 +123,7 @@ def test_the_sweep_escalates_an_unanswered_heads_reception_case(org, heads_sessi
     assert Escalation.objects.filter(deadline=deadline, level=Level.OVERDUE).count() == 1
 
 
-def test_a_written_answer_in_time_stops_the_clock(org, heads_session, deadline_rules):
+def test_a_written_answer_in_time_stops_the_clock(org, heads_session, rules):
     _visit, petition = _visit_with_petition(org, heads_session)
     petition_services.petition_accept(petition=petition, actor=org.reception)
     deadline = Deadline.objects.get(petition=petition, rule__code="reg11.written_notice")
