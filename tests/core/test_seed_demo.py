@@ -7,7 +7,7 @@ from petitions.workflow import Status
 from reception.models import ReceptionSession, Visit
 
 
-def test_demo_data_covers_every_state_and_every_login_works(client, db):
+def test_demo_data_covers_every_state_and_every_login_works(client, rules, frequencies):
     call_command("seed_demo")
     states = set(Petition.objects.values_list("status", flat=True))
     assert states == set(Status.values)
