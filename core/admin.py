@@ -6,6 +6,19 @@ from . import services
 from .models import Membership, Notification, Unit, UnitHeadTerm, User
 
 
+class ReadOnlyAdminMixin:
+    """Records (history, logs, deadlines) are written by the services only: the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import CalendarException, Deadline, DeadlineRule, Escalation, Extension
 
@@ -41,17 +43,8 @@ class DeadlineRuleAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Deadlines, escalations and extensions are records: changed only through the services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Deadline)

@@ -1,35 +1,19 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import IdentityReveal, Petition, PetitionHistory, PetitionRead
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """History and cases are changed only through the services, never edited in the admin."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class HistoryInline(admin.TabularInline):
+class HistoryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PetitionHistory
     fields = ("created_at", "action", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Petition)

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import BookingEvent, ReceptionSchedule, ReceptionSession, RequiredFrequency
 
@@ -36,16 +38,7 @@ class ReceptionSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingEvent)
-class BookingEventAdmin(admin.ModelAdmin):
+class BookingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """History is append-only: visible, never edited."""
 
     list_display = ["booking", "from_status", "to_status", "created_at", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
