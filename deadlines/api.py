@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from . import selectors
 from .forms import CalculatorForm
 
 
@@ -52,14 +51,7 @@ class DeadlineCalculatorApi(APIView):
         if not form.is_valid():
             messages = [f"{field}: {error}" for field, errors in form.errors.items() for error in errors]
             return Response({"detail": " ".join(messages), "errors": form.errors}, status=400)
-        data = form.cleaned_data
-        result = selectors.calculate(
-            rule=data["rule"],
-            start=data["start"],
-            is_complex=data["complex"],
-            is_remote=data["remote"],
-            extensions=data["extensions"],
-        )
+        result = form.calculate()
         return Response(
             {
                 "rule": result["rule"].code,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .models import DeadlineRule
 from .selectors import active_rules
 
@@ -34,6 +35,17 @@ class CalculatorForm(forms.Form):
             )
         cleaned["extensions"] = extensions
         return cleaned
+
+    def calculate(self) -> dict:
+        """The result for a valid form, as the page and the API show it."""
+        data = self.cleaned_data
+        return selectors.calculate(
+            rule=data["rule"],
+            start=data["start"],
+            is_complex=data["complex"],
+            is_remote=data["remote"],
+            extensions=data["extensions"],
+        )
 
 
 class ExtendForm(forms.Form):

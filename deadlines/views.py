@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from core.decorators import staff_required
 from core.selectors import jurisdiction_for
 
-from . import selectors, services
+from . import services
 from .forms import CalculatorForm, ExtendForm
 from .models import Deadline
 
@@ -17,14 +17,7 @@ def calculator(request):
     form = CalculatorForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        result = selectors.calculate(
-            rule=data["rule"],
-            start=data["start"],
-            is_complex=data["complex"],
-            is_remote=data["remote"],
-            extensions=data["extensions"],
-        )
+        result = form.calculate()
     return render(request, "deadlines/calculator.html", {"form": form, "result": result})
 
 
