@@ -58,15 +58,6 @@ def units_visible_to(user: User) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=jurisdiction_for(user).unit_ids)
 
 
-def unit_subtree(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(path__startswith=unit.path)
-
-
-def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    return Unit.objects.filter(pk__in=ids).exclude(pk=unit.pk)
-
-
 def unit_current_head(unit: Unit) -> User | None:
     term = UnitHeadTerm.objects.filter(unit=unit, ended_on__isnull=True).select_related("user").first()
     return term.user if term else None

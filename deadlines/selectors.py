@@ -28,16 +28,6 @@ def open_level_counts(unit_ids) -> dict[int, int]:
     return {row["level"]: row["n"] for row in rows}
 
 
-def deadline_history(petition_id: int) -> QuerySet[Deadline]:
-    """All clocks of one petition with their extension decisions (for the detail page)."""
-    return (
-        Deadline.objects.filter(petition_id=petition_id)
-        .select_related("rule")
-        .prefetch_related("extension_decisions__decided_by")
-        .order_by("due_date", "id")
-    )
-
-
 def active_rules() -> QuerySet[DeadlineRule]:
     return DeadlineRule.objects.filter(is_active=True).order_by("code")
 

@@ -9,7 +9,7 @@ from core.selectors import units_visible_to
 from core.uploads import validate_upload, validate_uploads
 from core.validators import validate_citizen_id, validate_phone
 
-from .models import Channel, Kind, Petition
+from .models import Channel, Kind
 from .services import PetitionerData
 from .workflow import Action
 
@@ -224,7 +224,3 @@ class ExportForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError(_("The start of the period is after its end."))
         return data
-
-
-def petition_kind_label(petition: Petition) -> str:
-    return petition.get_kind_display()

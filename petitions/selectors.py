@@ -117,14 +117,6 @@ def handler_choices(petition: Petition) -> QuerySet[User]:
     )
 
 
-def forward_unit_choices(petition: Petition) -> QuerySet[Unit]:
-    return Unit.objects.exclude(pk=petition.unit_id)
-
-
-def open_petition_count(user: User) -> int:
-    return petitions_visible_to(user).filter(status__in=OPEN_STATUSES).count()
-
-
 def attachment_for_download(user: User, pk: int) -> Attachment:
     """An attachment the user may download, else Http404 (not theirs) or PermissionDenied.
 
