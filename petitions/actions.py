@@ -1,18 +1,15 @@
 """The staff actions on a petition as forms and service calls, shared by the pages and the API."""
 
-from . import selectors, services
+from . import services
 from .forms import ACTION_FORMS, ReasonForm
 from .workflow import REASON_REQUIRED, Action
 
 
 def action_form(action, petition, user, data=None, files=None):
     form_class = ACTION_FORMS.get(action, ReasonForm)
-    kwargs = {"petition": petition, "user": user, "required": action in REASON_REQUIRED}
-    if action == Action.ASSIGN:
-        kwargs["handlers"] = selectors.handler_choices(petition)
-    if action == Action.FILE:
-        kwargs["visible"] = selectors.petitions_visible_to(user)
-    return form_class(data, files, prefix=action, **kwargs)
+    return form_class(
+        data, files, prefix=action, petition=petition, user=user, reason_required=action in REASON_REQUIRED
+    )
 
 
 SIMPLE_ACTIONS = {

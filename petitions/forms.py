@@ -10,6 +10,7 @@ from core.uploads import validate_upload, validate_uploads
 from core.validators import validate_citizen_id, validate_phone
 
 from .models import Channel, Kind
+from .selectors import handler_choices, petitions_visible_to
 from .services import PetitionerData
 from .workflow import Action
 
@@ -84,13 +85,20 @@ class StaffPetitionForm(PetitionForm):
         return data
 
 
-class ReasonForm(forms.Form):
+class ActionForm(forms.Form):
+    """A staff action on one petition; every action form is built with the same arguments."""
+
+    def __init__(self, *args, petition, user, reason_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.petition, self.user = petition, user
+
+
+class ReasonForm(ActionForm):
     reason = forms.CharField(label=_("Reason (sent to the citizen)"), widget=TEXTAREA, required=False, max_length=5000)
 
-    def __init__(self, *args, petition=None, user=None, required=False, **kwargs):
+    def __init__(self, *args, reason_required=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.petition = petition
-        self.fields["reason"].required = required
+        self.fields["reason"].required = reason_required
 
 
 class ClassifyForm(ReasonForm):
@@ -99,10 +107,11 @@ class ClassifyForm(ReasonForm):
     is_remote = forms.BooleanField(label=_("Remote area"), required=False)
     field_order = ["kind", "is_complex", "is_remote", "reason"]
 
-    def __init__(self, *args, petition=None, **kwargs):
-        super().__init__(*args, petition=petition, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["reason"].label = _("Note")
-        if petition is not None and not self.is_bound:
+        petition = self.petition
+        if not self.is_bound:
             self.initial.update(kind=petition.kind, is_complex=petition.is_complex, is_remote=petition.is_remote)
 
 
@@ -111,10 +120,9 @@ class ForwardForm(ReasonForm):
     to_body = forms.CharField(label=_("Or to an outside body"), max_length=200, required=False)
     field_order = ["to_unit", "to_body", "reason"]
 
-    def __init__(self, *args, petition=None, **kwargs):
-        super().__init__(*args, petition=petition, **kwargs)
-        if petition is not None:
-            self.fields["to_unit"].queryset = Unit.objects.exclude(pk=petition.unit_id)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = Unit.objects.exclude(pk=self.petition.unit_id)
 
     def clean(self):
         data = super().clean()
@@ -132,45 +140,35 @@ class FileForm(ReasonForm):
     )
     field_order = ["duplicate_of", "reason"]
 
-    def __init__(self, *args, user=None, visible=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.visible = visible
-
     def clean_duplicate_of(self):
         code = (self.cleaned_data.get("duplicate_of") or "").strip().upper()
         if not code:
             return None
-        original = self.visible.filter(tracking_code=code).first() if self.visible is not None else None
+        original = petitions_visible_to(self.user).filter(tracking_code=code).first()
         if original is None:
             raise ValidationError(_("No petition with this code in your jurisdiction."))
         return original
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
     handler = forms.ModelChoiceField(label=_("Handler"), queryset=None)
 
-    def __init__(self, *args, handlers=None, petition=None, user=None, required=False, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["handler"].queryset = handlers
+        self.fields["handler"].queryset = handler_choices(self.petition)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(ActionForm):
     decision_text = forms.CharField(label=_("Decision, conclusion or reply"), widget=TEXTAREA, max_length=20000)
     decision_file = forms.FileField(label=_("Signed document"), required=False, help_text=_("PDF, JPG or PNG"))
-
-    def __init__(self, *args, petition=None, user=None, required=False, **kwargs):
-        super().__init__(*args, **kwargs)
 
     def clean_decision_file(self):
         upload = self.cleaned_data.get("decision_file")
         return (upload, *validate_upload(upload)) if upload else None
 
 
-class NoteForm(forms.Form):
+class NoteForm(ActionForm):
     text = forms.CharField(label=_("Internal note (not shown to the citizen)"), widget=TEXTAREA, max_length=5000)
-
-    def __init__(self, *args, petition=None, user=None, required=False, **kwargs):
-        super().__init__(*args, **kwargs)
 
 
 ACTION_FORMS = {
