@@ -28,8 +28,9 @@ class DeadlineCalculatorApi(APIView):
                 "rule", OpenApiTypes.STR, required=True, description="Rule code, e.g. petition.processing"
             ),
             OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="Day zero (YYYY-MM-DD)"),
-            OpenApiParameter("complex", OpenApiTypes.BOOL),
-            OpenApiParameter("remote", OpenApiTypes.BOOL),
+            OpenApiParameter("complex", OpenApiTypes.STR, description="1/0, true/false or yes/no"),
+            OpenApiParameter("especially_complex", OpenApiTypes.STR, description="1/0, true/false or yes/no"),
+            OpenApiParameter("remote", OpenApiTypes.STR, description="1/0, true/false or yes/no"),
             OpenApiParameter("extensions", OpenApiTypes.INT),
         ],
         responses={

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FlagField
+
 from . import selectors
 from .models import DeadlineRule
 from .selectors import active_rules
@@ -15,8 +17,11 @@ class CalculatorForm(forms.Form):
         label=_("Deadline"), queryset=DeadlineRule.objects.none(), to_field_name="code", empty_label=None
     )
     start = forms.DateField(label=_("Start date (day zero)"), widget=forms.DateInput(attrs={"type": "date"}))
-    complex = forms.BooleanField(label=_("Complex case"), required=False)
-    remote = forms.BooleanField(label=_("Remote area with difficult travel"), required=False)
+    complex = FlagField(label=_("Complex case"))
+    especially_complex = FlagField(
+        label=_("Especially complex case"), help_text=_("A denunciation's resolution may then be extended twice.")
+    )
+    remote = FlagField(label=_("Remote area with difficult travel"))
     extensions = forms.IntegerField(label=_("Extensions granted"), min_value=0, initial=0, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -28,11 +33,18 @@ class CalculatorForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         rule, extensions = cleaned.get("rule"), cleaned.get("extensions") or 0
-        if rule is not None and extensions > rule.max_extensions:
-            self.add_error(
-                "extensions",
-                _("This deadline allows at most %(n)d extensions.") % {"n": rule.max_extensions},
-            )
+        cleaned["complex"] = bool(cleaned.get("complex") or cleaned.get("especially_complex"))
+        if rule is not None and rule.max_extensions:
+            # Law on Denunciations 2018 Art. 30: once if complex, twice if especially complex.
+            allowed = min(rule.max_extensions, 2 if cleaned.get("especially_complex") else int(cleaned["complex"]))
+            if extensions > allowed:
+                self.add_error(
+                    "extensions",
+                    _("This case may be extended at most %(n)d times (once if complex, twice if especially complex).")
+                    % {"n": allowed},
+                )
+        elif rule is not None and extensions:
+            self.add_error("extensions", _("This deadline cannot be extended."))
         cleaned["extensions"] = extensions
         return cleaned
 

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.pagination import CursorPagination
@@ -25,7 +25,7 @@ from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
 from . import actions, exports, selectors, services
 from .filters import PetitionFilter
 from .forms import ExportForm
-from .models import Kind, PetitionRead
+from .models import Kind, Obstacle, PetitionRead
 from .services import PetitionerData, PetitionError
 from .workflow import REASON_REQUIRED, Action, Status, action_possible_in
 
@@ -154,6 +154,20 @@ class HistorySerializer(serializers.Serializer):
         return entry.actor.display_name if entry.actor else None
 
 
+class DeadlineSerializer(serializers.Serializer):
+    rule = serializers.CharField(source="rule.code", help_text="Rule code, e.g. complaint.first_resolution")
+    name = serializers.CharField(source="rule.name")
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+    level = serializers.SerializerMethodField(help_text="none, due_soon, overdue or long_overdue")
+    extensions = serializers.IntegerField()
+    paused = serializers.BooleanField(source="is_paused", help_text="The case is suspended: the clock stands still.")
+    closed_as = serializers.CharField(help_text="met, cancelled, or empty while open")
+
+    def get_level(self, deadline) -> str:
+        return {0: "none", 1: "due_soon", 2: "overdue", 3: "long_overdue"}[deadline.level]
+
+
 class PetitionDetailSerializer(PetitionListSerializer):
     content = serializers.CharField()
     people_count = serializers.IntegerField()
@@ -167,6 +181,7 @@ class PetitionDetailSerializer(PetitionListSerializer):
     petitioner = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
 
     def get_petitioner(self, petition) -> dict:
         source = getattr(petition, "petitioner", None)
@@ -192,6 +207,10 @@ class PetitionDetailSerializer(PetitionListSerializer):
             )
         return result
 
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, petition) -> list[dict]:
+        return DeadlineSerializer(petition.deadlines.select_related("rule").order_by("due_date", "id"), many=True).data
+
     def get_history(self, petition) -> list[dict]:
         return HistorySerializer(selectors.petition_timeline(petition), many=True).data
 
@@ -204,6 +223,12 @@ class ActionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False, help_text="classify")
     is_complex = serializers.BooleanField(required=False, default=False, help_text="classify")
     is_remote = serializers.BooleanField(required=False, default=False, help_text="classify")
+    is_especially_complex = serializers.BooleanField(required=False, default=False, help_text="classify")
+    decision_known_on = serializers.DateField(required=False, allow_null=True, help_text="classify")
+    late_obstacle = serializers.ChoiceField(
+        choices=Obstacle.choices, required=False, allow_blank=True, help_text="accept: a late complaint's obstacle"
+    )
+    signs_of_violation = serializers.BooleanField(required=False, default=False, help_text="withdraw")
     to_unit = serializers.IntegerField(required=False, min_value=1, help_text="forward: unit id")
     to_body = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="forward")
     duplicate_of = serializers.CharField(max_length=14, required=False, allow_blank=True, help_text="file")

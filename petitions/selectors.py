@@ -29,7 +29,7 @@ def petition_list(user: User) -> QuerySet[Petition]:
 
 def petition_detail(user: User, pk: int) -> Petition:
     queryset = petitions_visible_to(user).select_related(
-        "unit", "handler", "petitioner", "duplicate_of", "previous", "forwarded_to", "citizen"
+        "unit", "handler", "petitioner", "duplicate_of", "forwarded_from", "appeal_of", "forwarded_to", "citizen"
     )
     petition = get_object_or_404(queryset, pk=pk)
     return petition

@@ -43,17 +43,22 @@ def petition_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         is_citizen = request.user.is_authenticated and not jurisdiction_for(request.user).is_staff
-        petition, access_key = services.petition_submit(
-            kind=data["kind"],
-            title=data["title"],
-            content=data["content"],
-            unit=data["unit"],
-            petitioner=form.petitioner(),
-            people_count=data["people_count"],
-            citizen=request.user if is_citizen else None,
-            uploads=data["attachments"],
-            confidential=data["confidential"],
-        )
+        try:
+            petition, access_key = services.petition_submit(
+                kind=data["kind"],
+                title=data["title"],
+                content=data["content"],
+                unit=data["unit"],
+                petitioner=form.petitioner(),
+                people_count=data["people_count"],
+                citizen=request.user if is_citizen else None,
+                uploads=data["attachments"],
+                confidential=data["confidential"],
+                decision_known_on=data["decision_known_on"],
+            )
+        except PetitionError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "petitions/create.html", {"form": form}, status=400)
         request.session["filed"] = {"code": petition.tracking_code, "key": access_key}
         return redirect("petitions:filed")
     return render(request, "petitions/create.html", {"form": form})
@@ -300,29 +305,36 @@ def petition_register(request):
             if received_on == timezone.localdate()
             else timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(8)))
         )
-        petition, access_key = services.petition_submit(
-            kind=data["kind"],
-            title=data["title"],
-            content=data["content"],
-            unit=data["unit"],
-            petitioner=form.petitioner(),
-            channel=data["channel"],
-            people_count=data["people_count"],
-            created_by=request.user,
-            uploads=data["attachments"],
-            is_anonymous=data["is_anonymous"],
-            confidential=data["confidential"],
-            received_at=received_at,
-        )
-        messages.success(
-            request,
-            _(
-                "Registered %(code)s. Access key for the citizen: %(key)s "
-                "(write it on the receipt; it is not shown again)."
+        try:
+            petition, access_key = services.petition_submit(
+                kind=data["kind"],
+                title=data["title"],
+                content=data["content"],
+                unit=data["unit"],
+                petitioner=form.petitioner(),
+                channel=data["channel"],
+                people_count=data["people_count"],
+                created_by=request.user,
+                uploads=data["attachments"],
+                is_anonymous=data["is_anonymous"],
+                confidential=data["confidential"],
+                appeal_of=data["appeal_of"],
+                first_decision_on=data["first_decision_on"],
+                decision_known_on=data["decision_known_on"],
+                received_at=received_at,
             )
-            % {"code": petition.tracking_code, "key": access_key},
-        )
-        return redirect("petitions:detail", pk=petition.pk)
+        except PetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Registered %(code)s. Access key for the citizen: %(key)s "
+                    "(write it on the receipt; it is not shown again)."
+                )
+                % {"code": petition.tracking_code, "key": access_key},
+            )
+            return redirect("petitions:detail", pk=petition.pk)
     return render(request, "petitions/register.html", {"form": form})
 
 

@@ -223,6 +223,8 @@ RATE_LIMIT_NAMESPACE = ""
 # After revealing a denouncer's identity (with a logged reason), the handler or head may download
 # the denunciation's own attachments for this long.
 IDENTITY_REVEAL_DOWNLOAD_MINUTES = 15
+# A date of receipt older than this is refused as a typing error (a postal petition dated 1990).
+PETITION_RECEIVED_MAX_AGE_DAYS = env.int("PETITION_RECEIVED_MAX_AGE_DAYS", default=365)
 
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
