@@ -225,8 +225,8 @@ class Quota:
     year: int
     month: int
     head: User | None
-    held_in_person: int
-    delegated: int
+    held_in_person: int  # distinct days the head received citizens in person
+    delegated: int  # distinct days a delegate received citizens (never counted for the head)
     required: int | None  # None: no frequency configured for the unit's level
 
     @property
@@ -252,8 +252,11 @@ def head_quotas(units, year: int, month: int) -> list[Quota]:
             unit__in=units, status=SessionStatus.HELD, date__gte=first, date__lte=last
         )
         .values("unit_id")
+        # Reg. 11 counts reception DAYS the head held in person: two half-day sessions on one date
+        # are one day, and a delegate's session never counts toward the head's quota.
         .annotate(
-            in_person=Count("id", filter=Q(held_in_person=True)), delegated=Count("id", filter=Q(held_in_person=False))
+            in_person=Count("date", distinct=True, filter=Q(held_in_person=True)),
+            delegated=Count("date", distinct=True, filter=Q(held_in_person=False)),
         )
     }
     frequencies = {f.level: f for f in RequiredFrequency.objects.filter(level__in={u.level for u in units})}
