@@ -14,7 +14,11 @@ from .rules import representatives_error
 from .services import RepresentativeData, VisitorData
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Day first, as typed and read in Vietnam; a browser date picker would show the browser's own
+# order (month first in many), so dates are plain text in dd/mm/yyyy (ISO is accepted too).
+DATE = forms.DateInput(
+    attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}, format="%d/%m/%Y"
+)
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -292,5 +296,8 @@ class CitizenLookupForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+        label=_("Month"),
+        input_formats=["%m/%Y", "%Y-%m"],
+        widget=forms.DateInput(attrs={"placeholder": _("mm/yyyy"), "inputmode": "numeric"}, format="%m/%Y"),
+        error_messages={"invalid": _("Enter the month as mm/yyyy, e.g. 12/2026.")},
     )
