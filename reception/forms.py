@@ -191,6 +191,14 @@ class VisitForm(forms.Form):
     petition_kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("— not classified yet —")), *Kind.choices], required=False
     )
+    confidential = forms.BooleanField(
+        label=_("The visitor asks for their identity to be kept confidential"),
+        required=False,
+        help_text=_(
+            "A denunciation is always confidential. The name, ID number, phone and address are then shown "
+            "only through a recorded reveal by the head or the officer handling the visit."
+        ),
+    )
     people_count = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
     representatives = forms.CharField(
         label=_("Representatives of the group"),
@@ -288,6 +296,15 @@ class FollowUpForm(forms.Form):
 class ConclusionForm(forms.Form):
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+
+
+class VisitRevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see the identity?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Recorded with your name and the time, for the inspectors."),
+    )
 
 
 class CitizenLookupForm(forms.Form):

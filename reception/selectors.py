@@ -15,12 +15,14 @@ from petitions.models import Kind, Petition
 
 from .models import (
     ACTIVE_BOOKING_STATUSES,
+    PROTECTED_VISITS,
     Booking,
     BookingEvent,
     ReceptionSession,
     RequiredFrequency,
     SessionStatus,
     Visit,
+    VisitIdentityReveal,
     VisitRepresentative,
 )
 from .rules import required_sessions_in_month
@@ -117,7 +119,7 @@ def session_detail(user: User, pk: int) -> ReceptionSession:
 
 
 def session_bookings(session: ReceptionSession) -> list[Booking]:
-    return list(session.bookings.select_related("visit").order_by("status", "created_at"))
+    return list(session.bookings.select_related("visit__petition").order_by("status", "created_at"))
 
 
 def booking_detail(user: User, pk: int) -> Booking:
@@ -160,10 +162,17 @@ def visit_detail(user: User, pk: int) -> Visit:
 
 
 def identity_visible(user: User, visit: Visit) -> bool:
-    """A denouncer's identity stays with the unit's reception staff and head (Law on Denunciations Art. 47)."""
-    if not visit.is_denunciation:
-        return True
-    return jurisdiction_for(user).has_role(*WRITE_ROLES, unit_id=visit.unit_id)
+    """Whether a page may print the visitor's identity as such.
+
+    A protected visitor (a denouncer, or one who asked for confidentiality) is never shown in the
+    book, lists, exports or search, to anyone: only the audited reveal shows them (Law on
+    Denunciations 2018 Art. 47, Decree 31/2019).
+    """
+    return not visit.is_protected
+
+
+def visit_identity_reveals(visit: Visit) -> list[VisitIdentityReveal]:
+    return list(visit.identity_reveals.select_related("user"))
 
 
 def sessions_for_visit(user: User, *, include: int | None = None) -> QuerySet[ReceptionSession]:
@@ -203,6 +212,8 @@ def returning_citizen(user: User, id_number: str, *, exclude_visit: int | None =
     unit_ids = readable_unit_ids(user)
     visits = (
         Visit.objects.filter(unit_id__in=unit_ids, id_number_digest=digest)
+        # Finding a protected visit by ID number would tell who denounced: never listed.
+        .exclude(PROTECTED_VISITS)
         .exclude(pk=exclude_visit)
         .select_related("unit", "petition")
         .order_by("-visited_on", "-serial")[:50]
@@ -212,8 +223,7 @@ def returning_citizen(user: User, id_number: str, *, exclude_visit: int | None =
     head_units = jurisdiction.by_role.get(Role.HEAD, frozenset())
     allowed = petitions.filter(~Q(kind=Kind.DENUNCIATION) | Q(unit_id__in=head_units))
     hidden = petitions.count() - allowed.count()
-    visible_visits = [v for v in visits if identity_visible(user, v)]
-    return ReturningCitizen(visible_visits, list(allowed.select_related("unit").order_by("-received_at")[:50]), hidden)
+    return ReturningCitizen(list(visits), list(allowed.select_related("unit").order_by("-received_at")[:50]), hidden)
 
 
 # --- Quotas -----------------------------------------------------------------------------------

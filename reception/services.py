@@ -14,7 +14,7 @@ from core.notifications import notify
 from core.selectors import jurisdiction_for
 from deadlines.calendar import is_working_day
 from petitions import services as petition_services
-from petitions.models import Channel, Petition
+from petitions.models import Channel, Kind, Petition
 
 from .models import (
     ACTIVE_BOOKING_STATUSES,
@@ -32,6 +32,7 @@ from .models import (
     SessionKind,
     SessionStatus,
     Visit,
+    VisitIdentityReveal,
     VisitRepresentative,
 )
 from .rules import representatives_error
@@ -385,6 +386,7 @@ def visit_record(
     visited_on: datetime.date | None = None,
     session: ReceptionSession | None = None,
     booking: Booking | None = None,
+    confidential: bool = False,
 ) -> Visit:
     """Write a row of the reception book, walk-in or from a booking (which is then marked attended)."""
     ensure_can_write(recorded_by, unit.pk)
@@ -413,6 +415,8 @@ def visit_record(
         address=visitor.address.strip(),
         content=content.strip(),
         petition_kind=petition_kind,
+        # A denouncer, or a visitor who asks for it, is protected (Law on Denunciations 2018 Art. 47).
+        identity_protected=confidential or petition_kind == Kind.DENUNCIATION,
         people_count=people_count,
         previously_handled_by=previously_handled_by.strip(),
         notes=notes.strip(),
@@ -508,8 +512,52 @@ def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str)
         people_count=visit.people_count,
         created_by=actor,
     )
-    _set_outcome(visit, actor=actor, outcome=Outcome.PETITION_REGISTERED, petition=petition, petition_kind=kind)
+    _set_outcome(
+        visit,
+        actor=actor,
+        outcome=Outcome.PETITION_REGISTERED,
+        petition=petition,
+        petition_kind=kind,
+        # Registered as a denunciation: protected from now on, whatever the kind becomes later.
+        identity_protected=visit.identity_protected or kind == Kind.DENUNCIATION,
+    )
     return petition, access_key
+
+
+def may_reveal_visit_identity(*, user: User, visit: Visit) -> bool:
+    """Only the current head of the visit's unit and the staff member who logged or handles it.
+
+    Ancestor heads, administrators and inspectors are not among them (Law on Denunciations 2018
+    Art. 47, Decree 31/2019): powers follow the current head term, not a past one.
+    """
+    if not user.is_authenticated:
+        return False
+    jurisdiction = jurisdiction_for(user)
+    if visit.recorded_by_id == user.pk and jurisdiction.has_role(Role.RECEPTION, Role.HEAD, unit_id=visit.unit_id):
+        return True
+    petition = visit.petition if visit.petition_id else None
+    if petition is not None and petition.handler_id == user.pk:
+        return jurisdiction.has_role(Role.HANDLER, Role.HEAD, unit_id=visit.unit_id)
+    # The head of this very unit in the current term (an ancestor's head or a former head is not).
+    return head_on(visit.unit_id, timezone.localdate()) == user.pk
+
+
+@transaction.atomic
+def visit_identity_reveal(*, visit: Visit, actor: User, reason: str) -> dict:
+    """Return a protected visitor's identity after writing the access-log row; refused for anyone else."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReceptionError(_("Give the reason why you need to see the identity."))
+    if not may_reveal_visit_identity(user=actor, visit=visit):
+        raise ReceptionError(_("Only the head of the unit and the officer who logged or handles the visit may see it."))
+    VisitIdentityReveal.objects.create(visit=visit, user=actor, reason=reason[:2000])
+    return {
+        "full_name": visit.full_name,
+        "id_number": visit.id_number,
+        "phone": visit.phone,
+        "address": visit.address,
+        "representatives": [(r.full_name, r.id_number) for r in visit.representatives.order_by("position")],
+    }
 
 
 @transaction.atomic

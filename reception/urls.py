@@ -24,6 +24,7 @@ urlpatterns = [
     path("can-bo/tiep-dan/so/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("can-bo/tiep-dan/so/<int:pk>/thong-bao-tu-choi/", views.refusal_notice, name="refusal_notice"),
     path("can-bo/tiep-dan/so/<int:pk>/ket-luan/", views.conclusion_create, name="conclusion"),
+    path("can-bo/tiep-dan/so/<int:pk>/danh-tinh/", views.visit_reveal, name="visit_reveal"),
     path("can-bo/tiep-dan/so/<int:pk>/<str:name>/", views.visit_outcome, name="visit_outcome"),
     path("can-bo/tiep-dan/cong-dan/", views.citizen_lookup, name="citizen_lookup"),
     path("can-bo/tiep-dan/chi-tieu/", views.quotas, name="quotas"),

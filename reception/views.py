@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
@@ -36,6 +37,7 @@ from .forms import (
     SessionCancelForm,
     UnitFilterForm,
     VisitForm,
+    VisitRevealForm,
 )
 from .models import ACTIVE_BOOKING_STATUSES, HeadConclusion, Outcome, SessionStatus
 from .services import ReceptionError, SessionFull
@@ -446,6 +448,7 @@ def visit_create(request):
                 visited_on=data["visited_on"],
                 session=data["session"],
                 booking=booking,
+                confidential=data["confidential"],
             )
         except ReceptionError as exc:
             form.add_error(None, str(exc))
@@ -477,7 +480,7 @@ def _outcome_form(name, visit, data=None):
     return OUTCOME_FORMS[name](data, **kwargs)
 
 
-def _render_visit(request, visit, *, bound=None):
+def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None):
     can_write = services_can_write(request.user, visit.unit_id)
     forms = {}
     if can_write:
@@ -492,11 +495,16 @@ def _render_visit(request, visit, *, bound=None):
         else None
     )
     conclusion = HeadConclusion.objects.filter(visit=visit).select_related("concluded_by").first()
+    can_reveal = visit.is_protected and services.may_reveal_visit_identity(user=request.user, visit=visit)
     return render(
         request,
         "reception/visit_detail.html",
         {
             "visit": visit,
+            "can_reveal": can_reveal,
+            "reveal_form": reveal_form or (VisitRevealForm() if can_reveal else None),
+            "revealed": revealed,
+            "reveals": selectors.visit_identity_reveals(visit) if can_reveal else [],
             "forms": forms,
             "bound_name": bound[0] if bound else None,
             "representatives": list(visit.representatives.all()) if show_identity else [],
@@ -561,6 +569,25 @@ def visit_outcome(request, pk, name):
     messages.error(request, _("Nothing was saved. See the message below."))
     visit = selectors.visit_detail(request.user, pk)
     return _render_visit(request, visit, bound=(name, form))
+
+
+@reception_staff
+@require_POST
+@never_cache
+def visit_reveal(request, pk):
+    """Show a protected visitor's identity in this one response, after logging who asked and why."""
+    visit = selectors.visit_detail(request.user, pk)
+    form = VisitRevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = services.visit_identity_reveal(visit=visit, actor=request.user, reason=form.cleaned_data["reason"])
+        except ReceptionError as exc:
+            form.add_error(None, str(exc))
+    response = _render_visit(request, visit, revealed=revealed, reveal_form=form if form.errors else None)
+    if form.errors:
+        response.status_code = 400
+    return response
 
 
 @reception_staff

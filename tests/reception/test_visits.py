@@ -178,10 +178,10 @@ def test_returning_citizen_shows_earlier_visits_and_petitions_in_jurisdiction(or
     assert set(selectors.returning_citizen(org.head, VISITOR.id_number).petitions) == {own, secret}
 
 
-def test_denouncers_identity_is_hidden_from_inspectors(org, now_monday):
+def test_denouncers_identity_is_shown_to_nobody_without_the_reveal(org, now_monday):
     visit = _visit(org, petition_kind=Kind.DENUNCIATION)
-    assert selectors.identity_visible(org.reception, visit)
-    assert not selectors.identity_visible(org.inspector, visit)
+    for user in (org.reception, org.head, org.city_head, org.inspector):
+        assert not selectors.identity_visible(user, visit)
 
 
 def test_petition_status_is_unchanged_by_registration(org, now_monday):
