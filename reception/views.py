@@ -581,7 +581,9 @@ def visit_reveal(request, pk):
     revealed = None
     if form.is_valid():
         try:
-            revealed = services.visit_identity_reveal(visit=visit, actor=request.user, reason=form.cleaned_data["reason"])
+            revealed = services.visit_identity_reveal(
+                visit=visit, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except ReceptionError as exc:
             form.add_error(None, str(exc))
     response = _render_visit(request, visit, revealed=revealed, reveal_form=form if form.errors else None)
