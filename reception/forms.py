@@ -307,6 +307,31 @@ class VisitRevealForm(forms.Form):
     )
 
 
+class WrittenAnswerForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Document number"), max_length=60, required=False, help_text=_("E.g. 125/TB-UBND")
+    )
+    answered_on = forms.DateField(label=_("Date of the answer"), widget=DATE)
+    text = forms.CharField(
+        label=_("Text of the answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=_(
+            "Accepted and to be handled, forwarded to the competent body, or guidance given, with the reasons."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+
+    def clean_answered_on(self):
+        value = self.cleaned_data["answered_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The answer cannot be dated in the future."))
+        return value
+
+
 class CitizenLookupForm(forms.Form):
     id_number = forms.CharField(label=_("Citizen ID number"), max_length=12, validators=[validate_citizen_id])
 

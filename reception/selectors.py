@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from django.utils import timezone
 from core.crypto import blind_index
 from core.models import Role, Unit, UnitHeadTerm, User
 from core.selectors import jurisdiction_for
+from deadlines.models import Deadline
 from petitions.models import Kind, Petition
 
 from .models import (
@@ -18,6 +20,7 @@ from .models import (
     PROTECTED_VISITS,
     Booking,
     BookingEvent,
+    HeadConclusion,
     ReceptionSession,
     RequiredFrequency,
     SessionStatus,
@@ -26,7 +29,7 @@ from .models import (
     VisitRepresentative,
 )
 from .rules import required_sessions_in_month
-from .services import READ_ROLES, WRITE_ROLES, head_on
+from .services import READ_ROLES, WRITE_ROLES, WRITTEN_NOTICE, head_on
 
 PUBLIC_HORIZON_DAYS = 60
 
@@ -226,6 +229,57 @@ def returning_citizen(user: User, id_number: str, *, exclude_visit: int | None =
     return ReturningCitizen(list(visits), list(allowed.select_related("unit").order_by("-received_at")[:50]), hidden)
 
 
+# --- The head's written answers (Reg. 11) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerDue:
+    conclusion: HeadConclusion
+    deadline: Deadline | None  # None when the rule is switched off
+
+    @property
+    def visit(self) -> Visit:
+        return self.conclusion.visit
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.deadline is not None and self.deadline.is_open and self.deadline.days_left() < 0
+
+
+def _written_notice_deadlines(conclusion_ids) -> dict[int, Deadline]:
+    subject_type = ContentType.objects.get_for_model(HeadConclusion)
+    rows = Deadline.objects.filter(
+        subject_type=subject_type, subject_id__in=list(conclusion_ids), rule__code=WRITTEN_NOTICE
+    ).select_related("rule")
+    return {row.subject_id: row for row in rows}
+
+
+def written_answers_due(user: User) -> list[AnswerDue]:
+    """The written answers a head still owes after their receptions, soonest due first (three queries)."""
+    conclusions = list(
+        HeadConclusion.objects.filter(concluded_by=user, written_answer__isnull=True).select_related(
+            "visit__unit", "visit__petition", "session"
+        )
+    )
+    deadlines = _written_notice_deadlines(c.pk for c in conclusions)
+    rows = [AnswerDue(c, deadlines.get(c.pk)) for c in conclusions]
+    far = datetime.date.max
+    rows.sort(key=lambda r: (r.deadline.due_date if r.deadline else far, r.conclusion.pk))
+    return rows
+
+
+def conclusion_for_visit(visit: Visit) -> HeadConclusion | None:
+    return (
+        HeadConclusion.objects.filter(visit=visit)
+        .select_related("concluded_by", "written_answer__signed_by", "written_answer__recorded_by")
+        .first()
+    )
+
+
+def written_notice_deadline(conclusion: HeadConclusion) -> Deadline | None:
+    return _written_notice_deadlines([conclusion.pk]).get(conclusion.pk)
+
+
 # --- Quotas -----------------------------------------------------------------------------------
 
 
@@ -238,6 +292,8 @@ class Quota:
     held_in_person: int  # distinct days the head received citizens in person
     delegated: int  # distinct days a delegate received citizens (never counted for the head)
     required: int | None  # None: no frequency configured for the unit's level
+    answers_due: int = 0  # written answers still owed after the head's receptions (Reg. 11)
+    answers_overdue: int = 0
 
     @property
     def shortfall(self) -> int:
@@ -253,7 +309,10 @@ def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def head_quotas(units, year: int, month: int) -> list[Quota]:
-    """Reception days held by the head in person vs required, per unit, for one month (three queries)."""
+    """Reception days held by the head in person vs required, per unit, for one month (four queries).
+
+    Also the written answers still owed after the head's receptions, today (Reg. 11).
+    """
     units = list(units)
     first, last = _month_bounds(year, month)
     counts = {
@@ -270,6 +329,13 @@ def head_quotas(units, year: int, month: int) -> list[Quota]:
         )
     }
     frequencies = {f.level: f for f in RequiredFrequency.objects.filter(level__in={u.level for u in units})}
+    today = timezone.localdate()
+    answers = {
+        row["unit_id"]: row
+        for row in Deadline.objects.filter(rule__code=WRITTEN_NOTICE, closed_at__isnull=True, unit__in=units)
+        .values("unit_id")
+        .annotate(due=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+    }
     # The head of the month is the one in office on its last day (or the latest before it).
     heads: dict[int, User] = {}
     for term in (
@@ -293,6 +359,8 @@ def head_quotas(units, year: int, month: int) -> list[Quota]:
                 held_in_person=row.get("in_person", 0),
                 delegated=row.get("delegated", 0),
                 required=required,
+                answers_due=answers.get(unit.pk, {}).get("due", 0),
+                answers_overdue=answers.get(unit.pk, {}).get("overdue", 0),
             )
         )
     return result

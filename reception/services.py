@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,7 @@ from core.crypto import blind_index
 from core.models import Role, Unit, UnitHeadTerm, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for
+from deadlines import services as deadline_services
 from deadlines.calendar import is_working_day
 from petitions import services as petition_services
 from petitions.models import Channel, Kind, Petition
@@ -34,6 +36,7 @@ from .models import (
     Visit,
     VisitIdentityReveal,
     VisitRepresentative,
+    WrittenAnswer,
 )
 from .rules import representatives_error
 
@@ -492,8 +495,8 @@ def channel_for(visit: Visit) -> str:
 def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str) -> tuple[Petition, str]:
     """Register the visit's matter as a petition, with the visitor's details; returns it with its access key.
 
-    In a session held by the head in person the channel is the head's reception, which opens the
-    10-working-day written-answer deadline (reg11.written_notice).
+    In a session held by the head in person the channel is the head's reception. The head's
+    10-working-day written answer (reg11.written_notice) is opened by the head's conclusion, not here.
     """
     ensure_can_write(actor, visit.unit_id)
     if visit.session_id and visit.session.status == SessionStatus.PLANNED:
@@ -568,9 +571,17 @@ def visit_update_follow_up(*, visit: Visit, actor: User, follow_up: str, notes: 
     return visit
 
 
+WRITTEN_NOTICE = "reg11.written_notice"
+
+
 @transaction.atomic
 def conclusion_record(*, visit: Visit, actor: User, direction: str, text: str) -> HeadConclusion:
-    """The head's conclusion on a case received in a session they held in person."""
+    """The head's conclusion on a case received in a session they held in person.
+
+    Whatever the direction (accept, forward, guide), the citizen is owed a written answer within
+    10 working days counted from the reception day (Reg. 11-QĐi/TW): the conclusion opens that
+    clock (`reg11.written_notice`), owned by the head, and the recorded written answer meets it.
+    """
     session = visit.session
     if session is None or not session.held_in_person or session.held_by_id != actor.pk:
         raise ReceptionError(_("Only the head who received this citizen in person can record the conclusion."))
@@ -581,6 +592,57 @@ def conclusion_record(*, visit: Visit, actor: User, direction: str, text: str) -
         raise ReceptionError(_("Write the conclusion."))
     if HeadConclusion.objects.filter(visit=visit).exists():
         raise ReceptionError(_("A conclusion has already been recorded for this case."))
-    return HeadConclusion.objects.create(
+    conclusion = HeadConclusion.objects.create(
         session=session, visit=visit, petition_id=visit.petition_id, direction=direction, text=text, concluded_by=actor
     )
+    deadline_services.deadline_open(
+        rule_code=WRITTEN_NOTICE,
+        subject=conclusion,
+        unit=session.unit,
+        start=session.date,  # day zero: the reception day, not the day the conclusion was typed in
+        owner=actor,
+        # No name: notifications must never carry a (possibly protected) visitor's identity.
+        label=_("Written answer after the head's reception, visit no. %(n)s/%(y)s")
+        % {"n": visit.serial, "y": visit.year},
+        url=reverse("reception:visit_detail", args=[visit.pk]),
+    )
+    return conclusion
+
+
+@transaction.atomic
+def written_answer_record(
+    *,
+    conclusion: HeadConclusion,
+    actor: User,
+    answered_on: datetime.date,
+    text: str,
+    reference: str = "",
+) -> WrittenAnswer:
+    """Record the written answer sent to the citizen after the head's reception; meets its deadline.
+
+    The head who received the citizen signs it; the unit's reception staff may record it for them.
+    """
+    unit_id = conclusion.session.unit_id
+    if actor.pk != conclusion.concluded_by_id:
+        ensure_can_write(actor, unit_id)
+    text = (text or "").strip()
+    if not text:
+        raise ReceptionError(_("Write the text of the answer."))
+    if answered_on > timezone.localdate():
+        raise ReceptionError(_("The answer cannot be dated in the future."))
+    if answered_on < conclusion.session.date:
+        raise ReceptionError(_("The answer cannot be dated before the reception day."))
+    try:
+        with transaction.atomic():
+            answer = WrittenAnswer.objects.create(
+                conclusion=conclusion,
+                reference=(reference or "").strip(),
+                answered_on=answered_on,
+                text=text,
+                signed_by_id=conclusion.concluded_by_id,
+                recorded_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ReceptionError(_("The written answer for this case has already been recorded.")) from exc
+    deadline_services.deadline_close(subject=conclusion, rule_code=WRITTEN_NOTICE)
+    return answer

@@ -38,8 +38,9 @@ from .forms import (
     UnitFilterForm,
     VisitForm,
     VisitRevealForm,
+    WrittenAnswerForm,
 )
-from .models import ACTIVE_BOOKING_STATUSES, HeadConclusion, Outcome, SessionStatus
+from .models import ACTIVE_BOOKING_STATUSES, Outcome, SessionStatus
 from .services import ReceptionError, SessionFull
 
 PAGE_SIZE = 25
@@ -480,7 +481,7 @@ def _outcome_form(name, visit, data=None):
     return OUTCOME_FORMS[name](data, **kwargs)
 
 
-def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None):
+def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None, answer_form=None):
     can_write = services_can_write(request.user, visit.unit_id)
     forms = {}
     if can_write:
@@ -494,7 +495,11 @@ def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None
         if show_identity and visit.id_number
         else None
     )
-    conclusion = HeadConclusion.objects.filter(visit=visit).select_related("concluded_by").first()
+    conclusion = selectors.conclusion_for_visit(visit)
+    answer = getattr(conclusion, "written_answer", None) if conclusion else None
+    can_answer = (
+        conclusion is not None and answer is None and (conclusion.concluded_by_id == request.user.pk or can_write)
+    )
     can_reveal = visit.is_protected and services.may_reveal_visit_identity(user=request.user, visit=visit)
     return render(
         request,
@@ -511,6 +516,9 @@ def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None
             "show_identity": show_identity,
             "returning": returning,
             "conclusion": conclusion,
+            "answer": answer,
+            "written_notice": selectors.written_notice_deadline(conclusion) if conclusion else None,
+            "answer_form": answer_form or (WrittenAnswerForm() if can_answer else None),
             "can_conclude": visit.session is not None
             and visit.session.held_in_person
             and visit.session.held_by_id == request.user.pk
@@ -622,6 +630,61 @@ def conclusion_create(request, pk):
             messages.success(request, _("Your conclusion has been recorded."))
             return redirect("reception:visit_detail", pk=visit.pk)
     return render(request, "reception/conclusion_form.html", {"visit": visit, "form": form})
+
+
+@reception_staff
+@require_POST
+def written_answer_create(request, pk):
+    visit = selectors.visit_detail(request.user, pk)
+    conclusion = selectors.conclusion_for_visit(visit)
+    if conclusion is None:
+        raise Http404
+    form = WrittenAnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.written_answer_record(
+                conclusion=conclusion,
+                actor=request.user,
+                answered_on=data["answered_on"],
+                text=data["text"],
+                reference=data["reference"],
+            )
+        except ReceptionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The written answer has been recorded. Print the letter for the citizen."))
+            return redirect("reception:visit_detail", pk=visit.pk)
+    messages.error(request, _("Nothing was saved. See the message below."))
+    response = _render_visit(request, visit, answer_form=form)
+    response.status_code = 400
+    return response
+
+
+@reception_staff
+def written_answer_letter(request, pk):
+    """The written answer as a printable letter (layout of Decree 30/2020/NĐ-CP on administrative documents)."""
+    visit = selectors.visit_detail(request.user, pk)
+    conclusion = selectors.conclusion_for_visit(visit)
+    answer = getattr(conclusion, "written_answer", None) if conclusion else None
+    if answer is None:
+        raise Http404
+    return render(
+        request,
+        "reception/written_answer_letter.html",
+        {"visit": visit, "conclusion": conclusion, "answer": answer, "session": visit.session},
+    )
+
+
+@reception_staff
+def answers_due(request):
+    """The head's own list of written answers still owed after their receptions (Reg. 11)."""
+    rows = selectors.written_answers_due(request.user)
+    return render(
+        request,
+        "reception/answers_due.html",
+        {"rows": rows, "overdue": sum(1 for r in rows if r.is_overdue), "today": timezone.localdate()},
+    )
 
 
 @reception_staff

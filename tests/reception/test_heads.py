@@ -170,7 +170,7 @@ def test_quotas_for_many_units_take_a_fixed_number_of_queries(org, frequencies, 
     from core.models import Unit
 
     units = list(Unit.objects.all())
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         rows = selectors.head_quotas(units, 2025, 10)
     assert len(rows) == len(units)
 
