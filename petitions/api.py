@@ -17,7 +17,6 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.masking import mask_name, masked_identity
 from core.models import Unit
 from core.ratelimit import ratelimit
 from core.selectors import jurisdiction_for
@@ -52,6 +51,9 @@ class PetitionCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=300)
     people_count = serializers.IntegerField(min_value=1, max_value=10000, default=1)
+    confidential = serializers.BooleanField(
+        default=False, help_text="Keep the petitioner's identity confidential (always so for denunciations)."
+    )
 
 
 class PetitionCreatedSerializer(serializers.Serializer):
@@ -109,18 +111,22 @@ class PetitionListSerializer(serializers.Serializer):
     unit = UnitSerializer()
     handler = serializers.SerializerMethodField()
     received_at = serializers.DateTimeField()
-    petitioner_name = serializers.SerializerMethodField(help_text="Masked for denunciations.")
+    petitioner_name = serializers.SerializerMethodField(
+        help_text="Empty when the identity is protected (denunciations): only the audited reveal shows it."
+    )
 
     def get_handler(self, petition) -> str | None:
         return petition.handler.display_name if petition.handler else None
 
     def get_petitioner_name(self, petition) -> str:
-        name = petition.petitioner.full_name
-        return mask_name(name) if petition.is_denunciation else name
+        petitioner = getattr(petition, "petitioner", None)
+        if petitioner is None or petition.identity_protected:
+            return ""
+        return petitioner.full_name
 
 
 class PetitionerSerializer(serializers.Serializer):
-    masked = serializers.BooleanField()
+    masked = serializers.BooleanField(help_text="True when the identity is protected: every field is then empty.")
     full_name = serializers.CharField()
     id_number = serializers.CharField()
     phone = serializers.CharField()
@@ -163,9 +169,10 @@ class PetitionDetailSerializer(PetitionListSerializer):
     history = serializers.SerializerMethodField()
 
     def get_petitioner(self, petition) -> dict:
-        source = petition.petitioner
-        if petition.is_denunciation:
-            return {"masked": True, **masked_identity(source)}
+        source = getattr(petition, "petitioner", None)
+        if source is None or petition.identity_protected:
+            # Not even masked: the audited reveal is the only way to see a protected identity.
+            return {"masked": True, **dict.fromkeys(("full_name", "id_number", "phone", "email", "address"), "")}
         return {
             "masked": False,
             "full_name": source.full_name,
@@ -178,7 +185,7 @@ class PetitionDetailSerializer(PetitionListSerializer):
     def get_attachments(self, petition) -> list[dict]:
         result = []
         for number, a in enumerate(petition.attachments.all(), start=1):
-            confidential = petition.is_denunciation and not a.is_decision
+            confidential = petition.identity_protected and not a.is_decision
             name = _("Attachment %(n)d") % {"n": number} if confidential else a.original_name
             result.append(
                 {"id": a.pk, "name": name, "content_type": a.content_type, "size": a.size, "is_decision": a.is_decision}
@@ -250,6 +257,7 @@ class PetitionCreateApi(PublicApiView):
                 address=data["address"],
             ),
             people_count=data["people_count"],
+            confidential=data["confidential"],
         )
         return Response(
             {"tracking_code": petition.tracking_code, "access_key": access_key, "status": petition.status},

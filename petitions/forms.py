@@ -32,6 +32,11 @@ class PetitionForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), max_length=300)
     people_count = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
+    confidential = forms.BooleanField(
+        label=_("Keep my identity confidential"),
+        required=False,
+        help_text=_("A denunciation is always kept confidential (Law on Denunciations, Art. 47)."),
+    )
     attachments = MultipleFileField(
         label=_("Attachments"), help_text=_("PDF, JPG or PNG; at most 5 files of 10 MB each.")
     )

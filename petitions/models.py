@@ -48,6 +48,10 @@ class Petition(models.Model):
     search_text = models.CharField(max_length=200, blank=True, editable=False)
     people_count = models.PositiveIntegerField(_("number of people"), default=1)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    # Law on Denunciations 2018 Art. 47, Decree 31/2019: set when the petition is filed or registered as a
+    # denunciation, or the petitioner asks for confidentiality. Reclassification never clears it; only a
+    # head's recorded decision does (petition_protection_lift). Every surface masks by this flag, not by kind.
+    identity_protected = models.BooleanField(_("identity protected"), default=False)
     is_complex = models.BooleanField(_("complex case"), default=False)
     is_remote = models.BooleanField(_("remote area"), default=False)
 
@@ -146,7 +150,13 @@ class Petitioner(models.Model):
 
 
 # Besides the staff actions, the history records receipt and decisions taken elsewhere (extensions).
-HISTORY_ACTIONS = [("receive", _("Received")), *Action.choices, ("extend", _("Deadline extended"))]
+HISTORY_ACTIONS = [
+    ("receive", _("Received")),
+    *Action.choices,
+    ("extend", _("Deadline extended")),
+    ("protect", _("Identity protection applied")),
+    ("unprotect", _("Identity protection lifted")),
+]
 
 
 class PetitionHistory(models.Model):

@@ -150,10 +150,14 @@ def petition_submit(
     created_by: User | None = None,
     uploads: list[tuple] = (),
     is_anonymous: bool = False,
+    confidential: bool = False,
     previous: Petition | None = None,
     received_at=None,
 ) -> tuple[Petition, str]:
-    """File a petition. Returns it with its access key, which is shown once and stored only as a digest."""
+    """File a petition. Returns it with its access key, which is shown once and stored only as a digest.
+
+    A denunciation, or a petitioner who asks for it, gets identity protection (Law on Denunciations Art. 47).
+    """
     access_key = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     petition = Petition(
         kind=kind,
@@ -166,6 +170,7 @@ def petition_submit(
         citizen=citizen if citizen and citizen.is_authenticated else None,
         created_by=created_by,
         is_anonymous=is_anonymous,
+        identity_protected=confidential or kind == Kind.DENUNCIATION,
         previous=previous,
         received_at=received_at or timezone.now(),
     )
@@ -180,7 +185,7 @@ def petition_submit(
         address=petitioner.address.strip(),
         id_number_digest=blind_index(petitioner.id_number),
         phone_digest=blind_index(petitioner.phone),
-        name_search="" if kind == Kind.DENUNCIATION else normalize_for_search(petitioner.full_name)[:150],
+        name_search="" if petition.identity_protected else normalize_for_search(petitioner.full_name)[:150],
     )
     for upload, extension, content_type in uploads:
         _attach(petition, upload, extension, content_type, uploaded_by=created_by or citizen)
@@ -229,10 +234,14 @@ def petition_classify(
     if not changes:
         raise PetitionError(_("Nothing was changed."))
     petition.kind, petition.is_complex, petition.is_remote = kind, is_complex, is_remote
-    petition.save(update_fields=["kind", "is_complex", "is_remote", "updated_at"])
-    if kind == Kind.DENUNCIATION:
-        Petitioner.objects.filter(petition=petition).update(name_search="")
+    # Protection survives any reclassification; a petition that turns out to denounce someone gains it.
+    gains_protection = kind == Kind.DENUNCIATION and not petition.identity_protected
+    petition.identity_protected = petition.identity_protected or gains_protection
+    petition.save(update_fields=["kind", "is_complex", "is_remote", "identity_protected", "updated_at"])
     _record(petition, Action.CLASSIFY, actor, "; ".join(changes + ([reason] if reason else [])))
+    if gains_protection:
+        Petitioner.objects.filter(petition=petition).update(name_search="")
+        _record(petition, "protect", actor, _("The petition was reclassified as a denunciation."))
     deadline_services.deadlines_on_reclassify(petition=petition)
     return petition
 
@@ -293,6 +302,7 @@ def petition_forward(
             citizen=petition.citizen,
             created_by=actor,
             is_anonymous=petition.is_anonymous,
+            confidential=petition.identity_protected,
             previous=petition,
         )
     return petition
@@ -402,6 +412,40 @@ def may_reveal_identity(*, user: User, petition: Petition) -> bool:
         return jurisdiction_for(user).has_role(Role.HANDLER, Role.HEAD, unit_id=petition.unit_id)
     if not jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id):
         return False
+    return _is_current_head(user, petition)
+
+
+@transaction.atomic
+def petition_protection_lift(*, petition: Petition, actor: User, reason: str) -> Petition:
+    """Lift a petitioner's identity protection: only the current head of the unit, with a recorded reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PetitionError(_("A written reason is required for this action."))
+    if not petition.identity_protected:
+        raise PetitionError(_("This petitioner's identity is not protected."))
+    if not may_lift_protection(user=actor, petition=petition):
+        raise PetitionError(_("Only the head of the unit may lift the protection of an identity."))
+    updated = Petition.objects.filter(pk=petition.pk, identity_protected=True).update(
+        identity_protected=False, updated_at=timezone.now()
+    )
+    if not updated:
+        raise PetitionError(_("This petition was changed by someone else meanwhile. Reload the page and try again."))
+    petition.identity_protected = False
+    source = Petitioner.objects.filter(petition=petition).first()
+    if source is not None:
+        Petitioner.objects.filter(pk=source.pk).update(name_search=normalize_for_search(source.full_name)[:150])
+    _record(petition, "unprotect", actor, reason)
+    return petition
+
+
+def may_lift_protection(*, user: User, petition: Petition) -> bool:
+    """Lifting protection is the current head's decision alone (Decree 31/2019)."""
+    if not user.is_authenticated or not jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id):
+        return False
+    return _is_current_head(user, petition)
+
+
+def _is_current_head(user: User, petition: Petition) -> bool:
     head = unit_current_head(petition.unit)
     return head is not None and head.pk == user.pk
 
