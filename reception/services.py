@@ -625,6 +625,8 @@ def written_answer_record(
     unit_id = conclusion.session.unit_id
     if actor.pk != conclusion.concluded_by_id:
         ensure_can_write(actor, unit_id)
+    if WrittenAnswer.objects.filter(conclusion=conclusion).exists():
+        raise ReceptionError(_("The written answer for this case has already been recorded."))
     text = (text or "").strip()
     if not text:
         raise ReceptionError(_("Write the text of the answer."))
