@@ -321,12 +321,17 @@ class Visit(models.Model):
         return (
             self.identity_protected
             or self.is_denunciation
-            or (self.petition_id is not None and self.petition.kind == Kind.DENUNCIATION)
+            or (self.petition_id is not None and (self.petition.identity_protected or self.petition.is_denunciation))
         )
 
 
 # The same test as Visit.is_protected, for querysets (search, look-ups).
-PROTECTED_VISITS = Q(identity_protected=True) | Q(petition_kind=Kind.DENUNCIATION) | Q(petition__kind=Kind.DENUNCIATION)
+PROTECTED_VISITS = (
+    Q(identity_protected=True)
+    | Q(petition_kind=Kind.DENUNCIATION)
+    | Q(petition__identity_protected=True)
+    | Q(petition__kind=Kind.DENUNCIATION)
+)
 
 
 class VisitIdentityReveal(models.Model):

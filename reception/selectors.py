@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.crypto import blind_index
-from core.models import Role, Unit, UnitHeadTerm, User
+from core.models import Unit, UnitHeadTerm, User
 from core.selectors import jurisdiction_for
 from deadlines.models import Deadline
 from petitions.models import Kind, Petition
@@ -201,17 +201,17 @@ def head_on_date(unit: Unit, day: datetime.date) -> User | None:
 class ReturningCitizen:
     visits: list[Visit]
     petitions: list[Petition]
-    hidden_petitions: int
 
 
 def returning_citizen(user: User, id_number: str, *, exclude_visit: int | None = None) -> ReturningCitizen:
     """Earlier visits and petitions of the same citizen ID number, within the user's jurisdiction.
 
-    Denunciations are shown only to the head: the look-up must not reveal who denounced whom.
+    Protected visits and petitions (denouncers, or those who asked) are shown to nobody, not even as a
+    count: a look-up by ID number must not reveal who denounced whom (Law on Denunciations 2018 Art. 47).
     """
     digest = blind_index(id_number)
     if not digest:
-        return ReturningCitizen([], [], 0)
+        return ReturningCitizen([], [])
     unit_ids = readable_unit_ids(user)
     visits = (
         Visit.objects.filter(unit_id__in=unit_ids, id_number_digest=digest)
@@ -221,12 +221,14 @@ def returning_citizen(user: User, id_number: str, *, exclude_visit: int | None =
         .select_related("unit", "petition")
         .order_by("-visited_on", "-serial")[:50]
     )
-    petitions = Petition.objects.filter(unit_id__in=unit_ids, petitioner__id_number_digest=digest)
-    jurisdiction = jurisdiction_for(user)
-    head_units = jurisdiction.by_role.get(Role.HEAD, frozenset())
-    allowed = petitions.filter(~Q(kind=Kind.DENUNCIATION) | Q(unit_id__in=head_units))
-    hidden = petitions.count() - allowed.count()
-    return ReturningCitizen(list(visits), list(allowed.select_related("unit").order_by("-received_at")[:50]), hidden)
+    petitions = (
+        Petition.objects.filter(unit_id__in=unit_ids, petitioner__id_number_digest=digest)
+        .exclude(identity_protected=True)
+        .exclude(kind=Kind.DENUNCIATION)
+        .select_related("unit")
+        .order_by("-received_at")[:50]
+    )
+    return ReturningCitizen(list(visits), list(petitions))
 
 
 # --- The head's written answers (Reg. 11) ---------------------------------------------------------

@@ -514,6 +514,8 @@ def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str)
         channel=channel_for(visit),
         people_count=visit.people_count,
         created_by=actor,
+        # A protected visitor stays protected in the petition (Law on Denunciations 2018 Art. 47).
+        confidential=visit.identity_protected,
     )
     _set_outcome(
         visit,

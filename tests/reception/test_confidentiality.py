@@ -53,6 +53,8 @@ def test_a_denunciation_or_a_request_protects_the_visit_and_protection_survives_
     denunciation = Visit.objects.select_related("petition").get(pk=denunciation.pk)
     assert denunciation.petition_kind == Kind.COMPLAINT
     assert denunciation.is_protected
+    # The petition registered from a protected visit is protected too.
+    assert denunciation.petition.identity_protected
     # Registered as a denunciation: protected from then on.
     services.visit_register_petition(visit=plain, actor=org.reception, kind=Kind.DENUNCIATION, title="Tố cáo")
     plain.refresh_from_db()
