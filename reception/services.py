@@ -622,11 +622,9 @@ def written_answer_record(
 ) -> WrittenAnswer:
     """Record the written answer sent to the citizen after the head's reception; meets its deadline.
 
-    The head who received the citizen signs it; the unit's reception staff may record it for them.
+    The head who received the citizen signs it; they or the unit's reception staff record it.
     """
-    unit_id = conclusion.session.unit_id
-    if actor.pk != conclusion.concluded_by_id:
-        ensure_can_write(actor, unit_id)
+    ensure_can_write(actor, conclusion.session.unit_id)
     if WrittenAnswer.objects.filter(conclusion=conclusion).exists():
         raise ReceptionError(_("The written answer for this case has already been recorded."))
     text = (text or "").strip()

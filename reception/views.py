@@ -497,9 +497,7 @@ def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None
     )
     conclusion = selectors.conclusion_for_visit(visit)
     answer = getattr(conclusion, "written_answer", None) if conclusion else None
-    can_answer = (
-        conclusion is not None and answer is None and (conclusion.concluded_by_id == request.user.pk or can_write)
-    )
+    can_answer = conclusion is not None and answer is None and can_write
     can_reveal = visit.is_protected and services.may_reveal_visit_identity(user=request.user, visit=visit)
     return render(
         request,

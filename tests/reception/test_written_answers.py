@@ -138,11 +138,14 @@ def test_the_sweep_escalates_an_unanswered_case_to_the_head_without_the_visitors
     assert notices and all(NAME not in f"{n.title} {n.body}" for n in notices)
 
 
-def test_the_visit_page_shows_the_deadline_and_takes_the_answer(client, org, heads_session):
+def test_the_visit_page_shows_the_deadline_and_takes_the_answer(
+    client, org, heads_session, django_assert_max_num_queries
+):
     visit = _visit(org, heads_session)
     _conclude(org, visit)
     client.force_login(org.head)
-    page = client.get(reverse("reception:visit_detail", args=[visit.pk]))
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("reception:visit_detail", args=[visit.pk]))
     assert "20/10/2025" in page.text and page.context["answer_form"] is not None
     response = client.post(
         reverse("reception:written_answer", args=[visit.pk]),
@@ -154,7 +157,8 @@ def test_the_visit_page_shows_the_deadline_and_takes_the_answer(client, org, hea
         {"reference": "12/TB-UBND", "answered_on": "06/10/2025", "text": "Phường đã tiếp nhận và giao xử lý."},
     )
     assert response.status_code == 302
-    page = client.get(reverse("reception:visit_detail", args=[visit.pk]))
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("reception:visit_detail", args=[visit.pk]))
     assert "Phường đã tiếp nhận và giao xử lý." in page.text and page.context["answer_form"] is None
     assert reverse("reception:written_answer_letter", args=[visit.pk]) in page.text
 
