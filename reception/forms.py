@@ -14,7 +14,11 @@ from .rules import representatives_error
 from .services import RepresentativeData, VisitorData
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Day first, as typed and read in Vietnam; a browser date picker would show the browser's own
+# order (month first in many), so dates are plain text in dd/mm/yyyy (ISO is accepted too).
+DATE = forms.DateInput(
+    attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}, format="%d/%m/%Y"
+)
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -187,6 +191,14 @@ class VisitForm(forms.Form):
     petition_kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("— not classified yet —")), *Kind.choices], required=False
     )
+    confidential = forms.BooleanField(
+        label=_("The visitor asks for their identity to be kept confidential"),
+        required=False,
+        help_text=_(
+            "A denunciation is always confidential. The name, ID number, phone and address are then shown "
+            "only through a recorded reveal by the head or the officer handling the visit."
+        ),
+    )
     people_count = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
     representatives = forms.CharField(
         label=_("Representatives of the group"),
@@ -286,11 +298,48 @@ class ConclusionForm(forms.Form):
     text = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
 
 
+class VisitRevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see the identity?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Recorded with your name and the time, for the inspectors."),
+    )
+
+
+class WrittenAnswerForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Document number"), max_length=60, required=False, help_text=_("E.g. 125/TB-UBND")
+    )
+    answered_on = forms.DateField(label=_("Date of the answer"), widget=DATE)
+    text = forms.CharField(
+        label=_("Text of the answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=_(
+            "Accepted and to be handled, forwarded to the competent body, or guidance given, with the reasons."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+
+    def clean_answered_on(self):
+        value = self.cleaned_data["answered_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The answer cannot be dated in the future."))
+        return value
+
+
 class CitizenLookupForm(forms.Form):
     id_number = forms.CharField(label=_("Citizen ID number"), max_length=12, validators=[validate_citizen_id])
 
 
 class MonthForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+        label=_("Month"),
+        input_formats=["%m/%Y", "%Y-%m"],
+        widget=forms.DateInput(attrs={"placeholder": _("mm/yyyy"), "inputmode": "numeric"}, format="%m/%Y"),
+        error_messages={"invalid": _("Enter the month as mm/yyyy, e.g. 12/2026.")},
     )
