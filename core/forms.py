@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 
 
+def date_input() -> forms.DateInput:
+    """dd/mm/yyyy typed as text: a browser's date picker would show the browser's own order."""
+    return forms.DateInput(
+        attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}, format="%d/%m/%Y"
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

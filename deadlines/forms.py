@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FlagField
+from core.forms import FlagField, date_input
 
 from . import selectors
 from .models import DeadlineRule
@@ -16,7 +16,7 @@ class CalculatorForm(forms.Form):
     rule = forms.ModelChoiceField(
         label=_("Deadline"), queryset=DeadlineRule.objects.none(), to_field_name="code", empty_label=None
     )
-    start = forms.DateField(label=_("Start date (day zero)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Start date (day zero)"), widget=date_input())
     complex = FlagField(label=_("Complex case"))
     especially_complex = FlagField(
         label=_("Especially complex case"), help_text=_("A denunciation's resolution may then be extended twice.")
@@ -28,7 +28,7 @@ class CalculatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = active_rules()
         self.fields["rule"].error_messages["invalid_choice"] = _("Unknown deadline rule.")
-        self.fields["start"].error_messages["invalid"] = _("Enter the start date as YYYY-MM-DD.")
+        self.fields["start"].error_messages["invalid"] = _("Enter the start date as dd/mm/yyyy.")
 
     def clean(self):
         cleaned = super().clean()

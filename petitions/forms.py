@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MultipleFileField
+from core.forms import MultipleFileField, date_input
 from core.models import Unit
 from core.selectors import units_visible_to
 from core.uploads import validate_upload, validate_uploads
@@ -36,6 +36,7 @@ class PetitionForm(forms.Form):
     decision_known_on = forms.DateField(
         label=_("For a complaint: the day you learned of the decision"),
         required=False,
+        widget=date_input(),
         help_text=_("A complaint must be filed within 90 days of it (Law on Complaints, Art. 9)."),
     )
     confidential = forms.BooleanField(
@@ -73,7 +74,7 @@ class StaffPetitionForm(PetitionForm):
     channel = forms.ChoiceField(
         label=_("Received through"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
     )
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("Received on"), widget=date_input())
     is_anonymous = forms.BooleanField(
         label=_("Anonymous (no name given)"),
         required=False,
@@ -85,7 +86,7 @@ class StaffPetitionForm(PetitionForm):
         required=False,
         help_text=_("Only for an appeal against a first decision; leave empty otherwise."),
     )
-    first_decision_on = forms.DateField(label=_("Date of the first decision"), required=False)
+    first_decision_on = forms.DateField(label=_("Date of the first decision"), required=False, widget=date_input())
     field_order = ["channel", "received_on", "kind", "unit", "is_anonymous", "appeal_of", "first_decision_on"]
 
     def __init__(self, *args, units=None, **kwargs):
@@ -149,7 +150,9 @@ class ClassifyForm(ReasonForm):
     is_complex = forms.BooleanField(label=_("Complex case"), required=False)
     is_especially_complex = forms.BooleanField(label=_("Especially complex case"), required=False)
     is_remote = forms.BooleanField(label=_("Remote area"), required=False)
-    decision_known_on = forms.DateField(label=_("Date the complainant learned of the decision"), required=False)
+    decision_known_on = forms.DateField(
+        label=_("Date the complainant learned of the decision"), required=False, widget=date_input()
+    )
     field_order = ["kind", "is_complex", "is_especially_complex", "is_remote", "decision_known_on", "reason"]
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_input
 from core.models import Unit, User
 from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
 from petitions.models import Kind
@@ -14,11 +15,7 @@ from .rules import representatives_error
 from .services import RepresentativeData, VisitorData
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-# Day first, as typed and read in Vietnam; a browser date picker would show the browser's own
-# order (month first in many), so dates are plain text in dd/mm/yyyy (ISO is accepted too).
-DATE = forms.DateInput(
-    attrs={"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}, format="%d/%m/%Y"
-)
+DATE = date_input()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
