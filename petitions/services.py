@@ -342,6 +342,11 @@ def petition_resolve(*, petition: Petition, actor: User, decision_text: str, dec
     """Issue the decision, conclusion or reply; `decision_file` is a validated (upload, ext, type) tuple."""
     _ensure_can(actor, petition, Action.RESOLVE)
     decision_text = _require_reason(Action.RESOLVE, decision_text)
+    from .hooks import resolve_guards  # here, so this edit stays inside petition_resolve
+
+    for guard in resolve_guards:  # rules of higher apps (e.g. a required dialogue)
+        if message := guard(petition):
+            raise PetitionError(message)
     _transition(
         petition,
         to_status=Status.RESOLVED,

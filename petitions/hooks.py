@@ -1,0 +1,10 @@
+"""Hooks higher apps register into at AppConfig.ready(), so petitions never imports them.
+
+`resolve_guards`: callables `guard(petition) -> str | None`; a returned message refuses the
+resolution (petition_resolve raises PetitionError with it). Example: dialogues requires a dialogue
+before a complaint whose verification result differs from the demand is resolved.
+"""
+
+from collections.abc import Callable
+
+resolve_guards: list[Callable] = []
