@@ -7,10 +7,14 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogues and hotspots")
 
     def ready(self):
-        # petitions must not import dialogues: the complaint rule joins through the hook registry.
-        from petitions.hooks import resolve_guards
+        # petitions must not import dialogues: the complaint rule and the invitations on the public
+        # tracking answer join through petitions' hook registries.
+        from petitions import hooks
 
+        from .selectors import public_invitations
         from .services import resolve_guard
 
-        if resolve_guard not in resolve_guards:
-            resolve_guards.append(resolve_guard)
+        if resolve_guard not in hooks.resolve_guards:
+            hooks.resolve_guards.append(resolve_guard)
+        if public_invitations not in hooks.tracking_invitations:
+            hooks.tracking_invitations.append(public_invitations)

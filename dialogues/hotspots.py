@@ -192,7 +192,7 @@ def candidates(*, today: datetime.date | None = None, limits: HotspotThresholds 
             continue
         members = defaultdict(set)
         for pk, unit_id, digest in recent.filter(
-            **{f"{digest_field}__in": {d for _, d in keys}}, petition__unit_id__in={u for u, _ in keys}
+            **{f"{digest_field}__in": {pair[1] for pair in keys}}, petition__unit_id__in={pair[0] for pair in keys}
         ).values_list("petition_id", "petition__unit_id", digest_field):
             if (unit_id, digest) in keys:
                 members[(unit_id, digest)].add(pk)
@@ -259,7 +259,10 @@ def hotspots_suggest(*, today: datetime.date | None = None) -> list[Hotspot]:
         ]
     )
     HotspotEvent.objects.bulk_create(
-        [HotspotEvent(hotspot=h, action="suggest", to_status=HotspotStatus.SUGGESTED, reason=h.reason) for h in hotspots]
+        [
+            HotspotEvent(hotspot=h, action="suggest", to_status=HotspotStatus.SUGGESTED, reason=h.reason)
+            for h in hotspots
+        ]
     )
     by_unit = defaultdict(int)
     for hotspot in hotspots:

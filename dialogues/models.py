@@ -159,7 +159,9 @@ class FollowUpAction(models.Model):
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     done_note = models.TextField(_("what was done"), blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     done_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -203,7 +205,9 @@ class Hotspot(models.Model):
         related_name="owned_hotspots",
         verbose_name=_("owner"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=HotspotStatus.choices, default=HotspotStatus.SUGGESTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=HotspotStatus.choices, default=HotspotStatus.SUGGESTED
+    )
     status_reason = models.TextField(_("reason for the last change"), blank=True)
     petitions = models.ManyToManyField("petitions.Petition", blank=True, related_name="hotspots")
     visits = models.ManyToManyField("reception.Visit", blank=True, related_name="hotspots")
@@ -232,7 +236,9 @@ class HotspotThresholds(models.Model):
     period_days = models.PositiveSmallIntegerField(_("period (days)"), default=30)
     similar_min_petitions = models.PositiveSmallIntegerField(_("similar petitions at least"), default=5)
     similarity = models.FloatField(
-        _("title similarity (0–1)"), default=0.45, help_text=_("Trigram similarity, or word overlap without PostgreSQL.")
+        _("title similarity (0–1)"),
+        default=0.45,
+        help_text=_("Trigram similarity, or word overlap without PostgreSQL."),
     )
     group_min_people = models.PositiveSmallIntegerField(_("group visit of at least (people)"), default=5)
     repeat_min_petitions = models.PositiveSmallIntegerField(_("petitions by the same person at least"), default=3)

@@ -72,7 +72,8 @@ def hotspot_actions(user: User, hotspot: Hotspot) -> set[str]:
     return {
         action
         for action, roles in HOTSPOT_ROLES.items()
-        if possible(HOTSPOT_TRANSITIONS, action, hotspot.status) and jurisdiction.has_role(*roles, unit_id=hotspot.unit_id)
+        if possible(HOTSPOT_TRANSITIONS, action, hotspot.status)
+        and jurisdiction.has_role(*roles, unit_id=hotspot.unit_id)
     }
 
 

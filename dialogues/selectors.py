@@ -76,7 +76,9 @@ def invitations_for_petition(petition: Petition) -> list[Dialogue]:
     Only time, place, link and what to bring reach the template; never the other petitions or people.
     """
     return list(
-        Dialogue.objects.filter(links__petition=petition, status__in=(DialogueStatus.SCHEDULED, DialogueStatus.RESCHEDULED))
+        Dialogue.objects.filter(
+            links__petition=petition, status__in=(DialogueStatus.SCHEDULED, DialogueStatus.RESCHEDULED)
+        )
         .only("id", "scheduled_at", "place", "online_link", "what_to_bring", "status", "subject")
         .order_by("scheduled_at")
     )
@@ -163,3 +165,7 @@ def api_hotspots(user: User) -> QuerySet[Hotspot]:
 
 def status_q(statuses) -> Q:
     return Q(status__in=list(statuses))
+
+
+def public_invitations(petition: Petition) -> list[dict]:
+    return [public_invitation(d) for d in invitations_for_petition(petition)]

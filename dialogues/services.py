@@ -67,7 +67,7 @@ def _transition(model, table, obj, action: str, actor: User | None, reason: str 
         raise DialogueError(
             _("This is not possible while the status is “%(status)s”.") % {"status": obj.get_status_display()}
         )
-    from_states, to_status, reason_required = table[action]
+    _from_states, to_status, reason_required = table[action]
     if reason_required and not reason:
         raise DialogueError(_("A written reason is required for this action."))
     from_status = obj.status
@@ -446,7 +446,8 @@ def followup_add(
         rule_code=clocks.FOLLOWUP,
         subject=action,
         unit=dialogue.unit,
-        start=due_date,
+        start=timezone.localdate(),
+        due_date=due_date,
         owner=owner,
         label=_("Follow-up action of dialogue %(code)s") % {"code": dialogue.code},
         url=dialogue_url(dialogue),

@@ -93,7 +93,9 @@ def dialogue_new(request):
         except DialogueError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Dialogue %(code)s scheduled; the citizens are invited.") % {"code": dialogue.code})
+            messages.success(
+                request, _("Dialogue %(code)s scheduled; the citizens are invited.") % {"code": dialogue.code}
+            )
             return redirect("dialogues:detail", pk=dialogue.pk)
     return render(request, "dialogues/new.html", {"form": form})
 

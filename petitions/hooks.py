@@ -8,3 +8,7 @@ before a complaint whose verification result differs from the demand is resolved
 from collections.abc import Callable
 
 resolve_guards: list[Callable] = []
+
+# `tracking_invitations`: callables `f(petition) -> list[dict]` adding dialogue invitations (time,
+# place, link, what to bring) to the public tracking answer of the API.
+tracking_invitations: list[Callable] = []
