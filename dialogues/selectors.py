@@ -27,7 +27,7 @@ def dialogue_list(user: User) -> QuerySet[Dialogue]:
 
 
 def dialogue_detail(user: User, pk: int) -> Dialogue:
-    queryset = dialogues_visible_to(user).select_related("unit", "chair", "created_by", "hotspot")
+    queryset = dialogues_visible_to(user).select_related("unit", "unit__parent", "chair", "created_by", "hotspot")
     return get_object_or_404(queryset, pk=pk)
 
 
