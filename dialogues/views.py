@@ -262,14 +262,19 @@ def minutes_print(request, pk, version=None):
     return render(request, "dialogues/minutes_print.html", _minutes_context(request, pk, version))
 
 
+# One font for the whole PDF: a Times-like font without every Vietnamese glyph would make Pango mix
+# fonts inside a word. DejaVu Serif (fonts-dejavu-core) has them all.
+PDF_FONT = '.minutes { font-family: "DejaVu Serif", serif; font-size: 12pt; }'
+
+
 @staff_required
 def minutes_pdf(request, pk, version=None):
     from weasyprint import CSS, HTML
 
     context = _minutes_context(request, pk, version)
     html = render_to_string("dialogues/minutes_document.html", {**context, "for_pdf": True}, request=request)
-    stylesheet = CSS(filename=finders.find("dialogues/minutes.css"))
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=[stylesheet])
+    stylesheets = [CSS(filename=finders.find("dialogues/minutes.css")), CSS(string=PDF_FONT)]
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=stylesheets)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"bien-ban-doi-thoai-{context['dialogue'].pk}-v{context['minutes'].version}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

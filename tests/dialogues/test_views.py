@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -144,6 +145,18 @@ def test_printable_minutes_carry_the_national_heading_and_the_pdf_downloads(clie
     response = client.get(reverse("dialogues:minutes_pdf", args=[finalised.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and len(response.content) > 5000
+    assert "bien-ban-doi-thoai" in response["Content-Disposition"]
+
+
+def test_the_pdf_uses_one_font_with_every_vietnamese_glyph(client, org, finalised, settings):
+    from weasyprint import CSS, HTML
+
+    from dialogues.views import PDF_FONT
+
+    html = '<div class="minutes"><p>Cộng hòa xã hội chủ nghĩa Việt Nam — Đỗ Thị Dân, ưu tiên, ỹ ữ ẵ</p></div>'
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_FONT)], uncompressed_pdf=True)
+    fonts = set(re.findall(rb"/FontName\s*/[A-Z]+\+([A-Za-z-]+)", pdf))
+    assert fonts == {b"DejaVu-Serif"}
 
 
 def test_a_party_body_gets_the_party_heading(client, org, complaints):
