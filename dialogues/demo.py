@@ -13,6 +13,14 @@ from petitions.workflow import Status
 from . import hotspots, services
 from .models import RiskLevel, SuggestionBasis
 
+CLEARANCE_LETTERS = [
+    ("Hoàng Văn Nam", "Phản đối phương án giải phóng mặt bằng dự án đường Vành đai 1"),
+    ("Nguyễn Thị Hoa", "Khiếu nại giải phóng mặt bằng dự án đường Vành đai 1"),
+    ("Trần Đức Long", "Giải phóng mặt bằng dự án đường Vành đai 1 chưa thỏa đáng"),
+    ("Phạm Thị Mai", "Kiến nghị về giải phóng mặt bằng dự án đường Vành đai 1"),
+    ("Vũ Văn Sơn", "Về giải phóng mặt bằng dự án đường Vành đai 1, bồi thường thấp"),
+]
+
 
 def seed(*, units: dict, users: dict, stdout=None) -> None:
     unit, head, officer, handler = units["ba-dinh"], users["chutich"], users["tiepdan"], users["xuly"]
@@ -81,8 +89,22 @@ def seed(*, units: dict, users: dict, stdout=None) -> None:
     if stdout is not None:
         stdout.write(f"  Demo tracking (invitation to a dialogue): code {own.tracking_code}, key {access_key}")
 
-    # Hotspots: the demo caseload repeats a few subjects; confirm one at Ba Đình, leave one to decide and
-    # record the city's decision on the rest (the city head has jurisdiction over every commune).
+    # Hotspots: households of one clearance project write by post; the portal groups their letters.
+    # Confirm that one at Ba Đình, leave the next (the group visit of the reception demo) to decide,
+    # and record the city's decision on any other (the city head has jurisdiction over every commune).
+    for i, (name, title) in enumerate(CLEARANCE_LETTERS):
+        petition_services.petition_submit(
+            kind=Kind.COMPLAINT,
+            title=title,
+            content="Đề nghị xem xét lại phương án bồi thường, hỗ trợ, tái định cư.",
+            unit=unit,
+            petitioner=petition_services.PetitionerData(
+                full_name=name, id_number=f"00108800{i:04d}", phone=f"090880{i:04d}", address="Phường Ba Đình"
+            ),
+            channel=Channel.POST,
+            created_by=officer,
+            received_at=now - datetime.timedelta(days=2 * i + 1),
+        )
     suggestions = sorted(
         hotspots.hotspots_suggest(),
         key=lambda h: (h.unit_id != unit.pk, h.basis != SuggestionBasis.SIMILAR_MATTER, h.pk),
