@@ -70,9 +70,10 @@ class ScheduleForm(forms.Form):
         help_text=_("One per line: name and role."),
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, hotspot=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.hotspot = hotspot
         units = organiser_units(user)
         self.fields["unit"].queryset = units
         if len(units) == 1:
@@ -105,7 +106,7 @@ class ScheduleForm(forms.Form):
         data = super().clean()
         if not data.get("place") and not data.get("online_link") and not self.has_error("online_link"):
             self.add_error("place", _("Give a place or an online link."))
-        if "petition_codes" in data and not data["petition_codes"]:
+        if "petition_codes" in data and not data["petition_codes"] and self.hotspot is None:
             self.add_error("petition_codes", _("Give at least one tracking code."))
         return data
 

@@ -29,7 +29,7 @@ from .forms import (
 )
 from .models import DialogueRequirement, FollowUpAction, Minutes
 from .services import DialogueDenied, DialogueError
-from .workflow import ACTION_LABELS, HotspotStatus, MinutesStatus
+from .workflow import ACTION_LABELS, ActionStatus, HotspotStatus, MinutesStatus
 
 PAGE_SIZE = 25
 
@@ -70,7 +70,12 @@ def dialogue_new(request):
     initial = {}
     if codes := request.GET.get("petitions"):
         initial["petition_codes"] = codes
-    form = ScheduleForm(request.POST or None, user=request.user, initial=initial)
+    hotspot = None
+    if (hotspot_id := request.GET.get("hotspot", "")).isdigit():
+        # A dialogue answering a hotspot: chaired by the head, it meets the hotspot's response clock.
+        hotspot = selectors.hotspot_detail(request.user, int(hotspot_id))
+        initial.update(unit=hotspot.unit_id, subject=hotspot.title, chair=unit_current_head(hotspot.unit))
+    form = ScheduleForm(request.POST or None, user=request.user, initial=initial, hotspot=hotspot)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -87,6 +92,7 @@ def dialogue_new(request):
                 agenda=data["agenda"],
                 delegate_reason=data["delegate_reason"],
                 other_participants=data["other_participants"],
+                hotspot=hotspot,
             )
         except DialogueDenied as exc:
             raise PermissionDenied(str(exc)) from exc
@@ -97,7 +103,7 @@ def dialogue_new(request):
                 request, _("Dialogue %(code)s scheduled; the citizens are invited.") % {"code": dialogue.code}
             )
             return redirect("dialogues:detail", pk=dialogue.pk)
-    return render(request, "dialogues/new.html", {"form": form})
+    return render(request, "dialogues/new.html", {"form": form, "hotspot": hotspot})
 
 
 def _render_detail(request, dialogue, bound=None, status=200):
@@ -211,6 +217,8 @@ def action_done(request, pk):
         pk=pk,
         dialogue__unit_id__in=jurisdiction_for(request.user).unit_ids,
     )
+    if not policy.can_close_action(request.user, action) and action.status == ActionStatus.OPEN:
+        raise PermissionDenied
     form = DoneForm(request.POST, prefix="done")
     if not form.is_valid():
         messages.error(request, _("Write what was done."))

@@ -162,3 +162,10 @@ def test_confirming_sets_risk_and_owner_and_only_staff_of_the_unit_decide(org, l
     hotspots.hotspot_close(hotspot=hotspot, actor=org.head)
     assert list(hotspot.events.values_list("action", flat=True)) == ["suggest", "confirm", "handle", "close"]
     assert Hotspot.objects.get().status == HotspotStatus.CLOSED
+
+
+def test_the_daily_task_suggests_through_the_service(org, limits):
+    from dialogues.tasks import suggest_hotspots
+
+    file(org.commune, CLEARANCE[:5])
+    assert suggest_hotspots() == 1 and suggest_hotspots() == 0

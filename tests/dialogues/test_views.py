@@ -240,3 +240,35 @@ def test_query_counts_of_the_hotspot_pages(client, org, complaints, django_asser
     assert client.post(reverse("dialogues:hotspot_action", args=[hotspot.pk, "handle"])).status_code == 403
     client.force_login(org.outsider)
     assert client.get(reverse("dialogues:hotspot_detail", args=[hotspot.pk])).status_code == 404
+
+
+def test_a_dialogue_for_a_hotspot_is_scheduled_from_its_page(client, org, complaints):
+    hotspot = hotspots.hotspot_flag(
+        actor=org.reception,
+        unit=org.commune,
+        title="Giải phóng mặt bằng",
+        reason="Đông người",
+        risk_level=RiskLevel.HIGH,
+        owner=org.handler,
+        petitions=list(complaints),
+    )
+    client.force_login(org.reception)
+    page = client.get(reverse("dialogues:hotspot_detail", args=[hotspot.pk])).content.decode()
+    assert 'data-testid="hotspot-schedule"' in page
+    url = f"{reverse('dialogues:new')}?hotspot={hotspot.pk}"
+    form = client.get(url).context["form"]
+    assert form.initial["chair"] == org.head and form.initial["subject"] == "Giải phóng mặt bằng"
+    when = timezone.localtime() + datetime.timedelta(days=1)
+    client.post(
+        url,
+        {
+            "unit": org.commune.pk,
+            "subject": "Đối thoại về giải phóng mặt bằng",
+            "scheduled_at": when.strftime("%Y-%m-%dT%H:%M"),
+            "place": "Nhà văn hóa tổ dân phố 5",
+            "chair": org.head.pk,
+        },
+    )
+    assert Dialogue.objects.get().hotspot == hotspot
+    client.force_login(org.outsider)
+    assert client.get(url).status_code == 404
