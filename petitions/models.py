@@ -146,7 +146,12 @@ class Petitioner(models.Model):
 
 
 # Besides the staff actions, the history records receipt and decisions taken elsewhere (extensions).
-HISTORY_ACTIONS = [("receive", _("Received")), *Action.choices, ("extend", _("Deadline extended"))]
+HISTORY_ACTIONS = [
+    ("receive", _("Received")),
+    *Action.choices,
+    ("extend", _("Deadline extended")),
+    ("dialogue", _("Dialogue")),  # recorded by the dialogues app (scheduling, minutes, follow-up actions)
+]
 
 
 class PetitionHistory(models.Model):

@@ -272,3 +272,10 @@ def test_a_dialogue_for_a_hotspot_is_scheduled_from_its_page(client, org, compla
     assert Dialogue.objects.get().hotspot == hotspot
     client.force_login(org.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_the_petitions_history_shows_the_dialogue_and_its_actions(client, org, finalised, complaints):
+    client.force_login(org.handler)
+    page = client.get(reverse("petitions:detail", args=[complaints[0].pk])).content.decode()
+    assert "<strong>Đối thoại</strong>" in page and "Đo đạc lại thửa đất" in page
+    assert 'data-testid="petition-dialogues"' in page
