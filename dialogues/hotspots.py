@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from core.models import Role, Unit, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for, staff_of_unit, unit_current_head
-from petitions.models import Petition, Petitioner
+from petitions.models import Kind, Petition, Petitioner
 from petitions.workflow import Status
 from reception.models import Visit
 
@@ -177,8 +177,12 @@ def candidates(*, today: datetime.date | None = None, limits: HotspotThresholds 
         )
 
     repeat_since = start_of(limits.repeat_period_days)
-    recent = Petitioner.objects.filter(petition__received_at__gte=repeat_since).exclude(
-        petition__status__in=IGNORED_STATUSES
+    # Denunciations are left out: linking them by the person's digest would tell who denounced whom
+    # (Law on Denunciations 2018 Art. 47), as the caseload search does (petitions.selectors).
+    recent = (
+        Petitioner.objects.filter(petition__received_at__gte=repeat_since)
+        .exclude(petition__status__in=IGNORED_STATUSES)
+        .exclude(petition__kind=Kind.DENUNCIATION)
     )
     for digest_field in ("id_number_digest", "phone_digest"):
         repeated = (

@@ -26,14 +26,17 @@ from .models import (
     DialogueRequirement,
     FollowUpAction,
     Hotspot,
+    HotspotEvent,
     Minutes,
 )
 from .workflow import (
     ACTION_TRANSITIONS,
     DIALOGUE_TRANSITIONS,
+    HOTSPOT_TRANSITIONS,
     MINUTES_TRANSITIONS,
     ActionStatus,
     DialogueStatus,
+    HotspotStatus,
     MinutesStatus,
     possible,
 )
@@ -302,11 +305,26 @@ def dialogue_hold(*, dialogue: Dialogue, actor: User) -> Dialogue:
         url=dialogue_url(dialogue),
     )
     if dialogue.hotspot_id:
-        head = unit_current_head(dialogue.hotspot.unit)
-        if head is not None and head.pk == dialogue.chair_id:
-            # The head has talked with the people of the hotspot: its response clock is met.
-            clocks.close_clock(subject=dialogue.hotspot, rule_code=clocks.HOTSPOT)
+        _hotspot_answered(dialogue, actor)
     return dialogue
+
+
+def _hotspot_answered(dialogue: Dialogue, actor: User) -> None:
+    """The head has talked with the people of a confirmed hotspot: its response clock is met and it is handled."""
+    hotspot = dialogue.hotspot
+    head = unit_current_head(hotspot.unit)
+    if head is None or head.pk != dialogue.chair_id:
+        return
+    clocks.close_clock(subject=hotspot, rule_code=clocks.HOTSPOT)
+    if hotspot.status == HotspotStatus.CONFIRMED:
+        reason = _("Dialogue %(code)s chaired by the head was held.") % {"code": dialogue.code}
+        from_status, to_status = _transition(
+            Hotspot, HOTSPOT_TRANSITIONS, hotspot, "handle", actor, reason, status_reason=reason,
+            updated_at=timezone.now(),
+        )  # fmt: skip
+        HotspotEvent.objects.create(
+            hotspot=hotspot, action="handle", from_status=from_status, to_status=to_status, actor=actor, reason=reason
+        )
 
 
 # --- Minutes ------------------------------------------------------------------------------------

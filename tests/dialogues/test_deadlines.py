@@ -138,8 +138,11 @@ def test_a_confirmed_hotspot_needs_the_head_and_is_met_by_the_heads_dialogue(org
     with time_machine.travel(at(2026, 5, 11, 11), tick=False):
         services.dialogue_hold(dialogue=by_delegate, actor=org.handler)
     deadline.refresh_from_db()
-    assert deadline.closed_at is None
+    hotspot.refresh_from_db()
+    assert deadline.closed_at is None and hotspot.status == "confirmed"
     with time_machine.travel(at(2026, 5, 12, 11), tick=False):
         services.dialogue_hold(dialogue=by_head, actor=org.head)
     deadline.refresh_from_db()
     assert deadline.closed_as == Deadline.ClosedAs.MET
+    hotspot.refresh_from_db()
+    assert hotspot.status == "handled" and by_head.code in hotspot.status_reason

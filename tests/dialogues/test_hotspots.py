@@ -11,6 +11,7 @@ from dialogues.hotspots import _similar_pairs_plain, _similar_pairs_trigram, wor
 from dialogues.models import Hotspot, HotspotThresholds, RiskLevel, SuggestionBasis
 from dialogues.services import DialogueDenied, DialogueError
 from dialogues.workflow import HotspotStatus
+from petitions.models import Kind
 from petitions.services import normalize_for_search
 from reception import services as reception_services
 from tests.factories import make_petition
@@ -169,3 +170,9 @@ def test_the_daily_task_suggests_through_the_service(org, limits):
 
     file(org.commune, CLEARANCE[:5])
     assert suggest_hotspots() == 1 and suggest_hotspots() == 0
+
+
+def test_denunciations_are_never_linked_by_the_persons_digest(org, limits):
+    for i, kind in enumerate((Kind.DENUNCIATION, Kind.DENUNCIATION, Kind.COMPLAINT)):
+        make_petition(org.commune, kind=kind, title=f"Việc {i}", id_number="001090009999", phone=f"091200000{i}")
+    assert hotspots.hotspots_suggest() == []
