@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Role, Unit, User
+from core.models import Unit, User
 from core.selectors import STAFF_WRITE_ROLES, jurisdiction_for
 from petitions.models import Petition
 
@@ -229,6 +229,3 @@ class FlagForm(forms.Form):
         for unit in units:
             staff_ids |= set(staff_for_unit(unit).values_list("pk", flat=True))
         self.fields["owner"].queryset = User.objects.filter(pk__in=staff_ids).order_by("full_name", "username")
-
-
-HEAD_ROLES = (Role.HEAD,)

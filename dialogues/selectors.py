@@ -1,6 +1,6 @@
 """Reads: jurisdiction is applied here once, for pages and the API alike."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -139,10 +139,6 @@ def petition_dialogues(user: User, petition: Petition) -> list[Dialogue]:
     )
 
 
-def open_petitions_for_scheduling(user: User, unit_ids) -> QuerySet[Petition]:
-    return Petition.objects.filter(unit_id__in=unit_ids).select_related("unit").order_by("-received_at")
-
-
 def api_dialogues(user: User) -> QuerySet[Dialogue]:
     return (
         dialogues_visible_to(user)
@@ -161,10 +157,6 @@ def api_hotspots(user: User) -> QuerySet[Hotspot]:
         .prefetch_related(Prefetch("petitions", queryset=Petition.objects.order_by("id")))
         .order_by("-created_at", "-id")
     )
-
-
-def status_q(statuses) -> Q:
-    return Q(status__in=list(statuses))
 
 
 def public_invitations(petition: Petition) -> list[dict]:
