@@ -24,7 +24,8 @@ messages:
 
 # WeasyPrint (the printable minutes as PDF) needs Pango and a font with Vietnamese glyphs.
 pdf-libs:
-	@{ ldconfig -p | grep -q libpangoft2-1.0 && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; } || \
+	@{ [ -n "$$(find /usr/lib /usr/lib64 -name 'libpangoft2-1.0.so.0' 2>/dev/null | head -1)" ] && \
+		[ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; } || \
 		{ [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || \
 		{ echo "Please install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core (PDF minutes)"; exit 1; }
 
