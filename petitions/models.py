@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import ChainedModel
 from core.crypto import EncryptedTextField
 from core.models import Unit
 
@@ -149,8 +150,14 @@ class Petitioner(models.Model):
 HISTORY_ACTIONS = [("receive", _("Received")), *Action.choices, ("extend", _("Deadline extended"))]
 
 
-class PetitionHistory(models.Model):
-    """Append-only audit trail: every status change and every other action on a petition."""
+class PetitionHistory(ChainedModel):
+    """Append-only audit trail: every status change and every other action on a petition.
+
+    Chained by hash per petition (core.audit): written only through chain_create.
+    """
+
+    chain_key = "petition_id"
+    chain_fields = ("action", "from_status", "to_status", "actor_id", "reason", "is_public", "created_at")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("action"), max_length=20, choices=HISTORY_ACTIONS)
@@ -217,11 +224,15 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class IdentityReveal(models.Model):
+class IdentityReveal(ChainedModel):
     """Append-only access log: who saw a denouncer's identity, when and why (Decree 31/2019).
 
     Written only by petitions.services.petitioner_reveal; there is no update or delete path.
+    Chained by hash per petition (core.audit).
     """
+
+    chain_key = "petition_id"
+    chain_fields = ("user_id", "reason", "created_at")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="identity_reveals")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
