@@ -1,5 +1,6 @@
 """The audit trails are chained by hash per record: verify_audit catches edits, deletions and swaps."""
 
+import itertools
 import threading
 
 import pytest
@@ -37,7 +38,7 @@ def test_every_written_row_is_chained_to_the_one_before(org):
     rows = list(petition.history.order_by("pk"))
     assert len(rows) >= 4
     assert rows[0].prev_hash == ""
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         assert after.prev_hash == before.row_hash
     assert rows[1].row_hash == chain_hash(
         rows[0].row_hash, petition.pk, [getattr(rows[1], f) for f in PetitionHistory.chain_fields]
