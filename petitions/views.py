@@ -1,10 +1,12 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
 from core.models import Role, Unit
-from core.ratelimit import ratelimit
+from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
 from deadlines.models import Level
 from deadlines.selectors import deadlines_for_petitions, open_level_counts
@@ -64,20 +66,43 @@ def petition_filed(request):
     return render(request, "petitions/filed.html", {"filed": filed})
 
 
-@ratelimit(key="track", methods=("GET",))
+def tracked_petition(request, *, code: str, key: str):
+    """(petition or None, refusal or None): the look-up of the page and the API, failures counted
+    per tracking code ("track_code" in RATE_LIMITS) as well as per address."""
+    code = (code or "").strip().upper()
+    return failure_guarded(
+        request, key="track_code", ident=code, lookup=lambda: selectors.petition_track(code=code, key=key)
+    )
+
+
+@ratelimit(key="track", methods=ALL_METHODS)
 def petition_track(request):
-    """Code + access key → public status. An unknown code and a wrong key get the same answer."""
-    form = TrackForm(request.GET or None)
+    """Code + access key → public status. An unknown code and a wrong key get the same answer.
+
+    The key is sent by POST only: a key in an address ends up in browser history, proxies and
+    access logs. An old link with ?key= is redirected to the form without it.
+    """
+    if request.method != "POST" and "key" in request.GET:
+        code = request.GET.get("code", "")[:20]
+        return redirect(reverse("petitions:track") + (f"?{urlencode({'code': code})}" if code else ""))
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+    else:
+        form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
     petition = None
     if form.is_bound and form.is_valid():
-        petition = selectors.petition_track(code=form.cleaned_data["code"], key=form.cleaned_data["key"])
+        petition, refusal = tracked_petition(request, code=form.cleaned_data["code"], key=form.cleaned_data["key"])
+        if refusal is not None:
+            return refusal
         if petition is None:
             form.add_error(None, _("No petition matches this code and access key. Check both and try again."))
-    return render(
+    response = render(
         request,
         "petitions/track.html",
         {"form": form, "petition": petition, "timeline": list(petition.history.all()) if petition else []},
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -137,6 +137,8 @@ IDENTITY_INDEX_KEY = env("IDENTITY_INDEX_KEY", default="")
 CACHES = {"default": env.cache("REDIS_URL", default="locmemcache://")}
 if env("REDIS_URL", default=""):
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # Fail fast when Redis is away: the rate limiter then counts per process (core.ratelimit).
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 
 # Celery: a task that must not be lost is acknowledged after it ran, one at a time per process.
 # Deadlines live in the database; the broker only carries "run the sweep now" messages.
@@ -214,6 +216,8 @@ AXES_HTTP_RESPONSE_CODE = 429
 RATE_LIMITS = {
     "petition_create": env("RATE_LIMIT_PETITION_CREATE", default="10/h"),
     "track": env("RATE_LIMIT_TRACK", default="30/m"),
+    # Failed look-ups per tracking code, from any address: guessing one petition's key is capped.
+    "track_code": env("RATE_LIMIT_TRACK_CODE", default="10/h"),
     "booking": env("RATE_LIMIT_BOOKING", default="10/h"),
     "api_token": env("RATE_LIMIT_API_TOKEN", default="10/m"),
 }
