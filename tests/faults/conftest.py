@@ -1,5 +1,6 @@
 """Fault injection: a Redis server of the test's own (never the machine's shared one) it can stop."""
 
+import shutil
 import socket
 import subprocess
 import time
@@ -27,9 +28,10 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            # shutil.which: the server from PATH, as CI installs it.
             [
-                "redis-server",
+                shutil.which("redis-server") or "redis-server",
                 "--port",
                 str(self.port),
                 "--bind",
