@@ -80,8 +80,11 @@ def petition_search_q(text: str) -> Q:
     return q
 
 
-def possible_duplicates(petition: Petition, *, limit: int = 5, include_confidential: bool = False) -> list[Petition]:
-    """Same petitioner (ID number or phone digest) with a similar title, newest first.
+def possible_duplicates(
+    petition: Petition, *, viewer: User, limit: int = 5, include_confidential: bool = False
+) -> list[Petition]:
+    """Same petitioner (ID number or phone digest) with a similar title, newest first, among the
+    petitions the viewer may see (the caseload's jurisdiction: another unit's case stays unseen).
 
     Linking by identity would tell who a denouncer is, so denunciations take part only for a
     viewer who may reveal the identity (include_confidential).
@@ -95,7 +98,11 @@ def possible_duplicates(petition: Petition, *, limit: int = 5, include_confident
     if petitioner.phone_digest:
         same_person |= Q(petitioner__phone_digest=petitioner.phone_digest)
     candidates = (
-        Petition.objects.filter(same_person).exclude(pk=petition.pk).select_related("unit").order_by("-received_at")
+        petitions_visible_to(viewer)
+        .filter(same_person)
+        .exclude(pk=petition.pk)
+        .select_related("unit")
+        .order_by("-received_at")
     )
     if not include_confidential:
         candidates = candidates.exclude(kind=Kind.DENUNCIATION)

@@ -210,7 +210,7 @@ def _render_detail(request, petition, bound_form=None, bound_action=None, reveal
             ],
             "note_form": forms.get(Action.NOTE),
             "bound_action": bound_action,
-            "duplicates": selectors.possible_duplicates(petition, include_confidential=can_reveal)
+            "duplicates": selectors.possible_duplicates(petition, viewer=request.user, include_confidential=can_reveal)
             if petition.status == Status.RECEIVED
             else [],
             "deadlines": deadlines_for_petitions([petition.pk]).get(petition.pk, []),
