@@ -92,6 +92,7 @@ AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "core.lockout.UserThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -206,7 +207,10 @@ SPECTACULAR_SETTINGS = {
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock the (username, address) pair, not either alone: a guesser must not lock the real user out of
+# every address, nor every colleague behind the same NAT. The slower per-user throttle that stops
+# guessing from many addresses is "login_user" in RATE_LIMITS (core.lockout).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
@@ -220,6 +224,8 @@ RATE_LIMITS = {
     "track_code": env("RATE_LIMIT_TRACK_CODE", default="10/h"),
     "booking": env("RATE_LIMIT_BOOKING", default="10/h"),
     "api_token": env("RATE_LIMIT_API_TOKEN", default="10/m"),
+    # Failed log-ins per username from any address (core.lockout): slower than the axes pair lockout.
+    "login_user": env("RATE_LIMIT_LOGIN_USER", default="20/h"),
 }
 # Part of every rate-limit cache key; the tests set a fresh one per test instead of clearing Redis.
 RATE_LIMIT_NAMESPACE = ""
