@@ -41,9 +41,7 @@ class UserThrottleBackend:
                 request.axes_locked_out = True
                 request.login_user_throttled = True
             raise PermissionDenied
-        return None
-
-    def get_user(self, user_id):
+        # No get_user(): this backend never logs anyone in, so no session may name it.
         return None
 
 
@@ -58,4 +56,6 @@ def lockout_response(request, original_response=None, credentials=None):
         message = _("Too many failed log-in attempts. For your security, logging in is blocked for 15 minutes.")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=settings.AXES_HTTP_RESPONSE_CODE)
-    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {"message": message}, status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(
+        request, settings.AXES_LOCKOUT_TEMPLATE, {"message": message}, status=settings.AXES_HTTP_RESPONSE_CODE
+    )

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.crypto import blind_index
+from core.crypto import blind_index, search_digest
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
 
@@ -68,6 +68,10 @@ def petitions_of_citizen(user: User) -> QuerySet[Petition]:
 def petition_search_q(text: str) -> Q:
     """Free text: a tracking code, an ID number or phone (matched by digest), or words of title/name."""
     text = text.strip()
+    if digest := search_digest(text):  # an ID number or phone searched by its digest (core.crypto)
+        return (Q(petitioner__id_number_digest=digest) | Q(petitioner__phone_digest=digest)) & ~Q(
+            kind=Kind.DENUNCIATION
+        )
     digits = "".join(c for c in text if c.isdigit() or c == "+")
     q = Q(tracking_code__iexact=text)
     normalized = normalize_for_search(text)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.crypto import search_token
 from core.decorators import staff_required
 from core.models import Role, Unit
 from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
@@ -169,6 +170,16 @@ def dashboard(request):
 
 @staff_required
 def petition_list(request):
+    # The search form is POSTed and an ID number or phone in it becomes its keyed digest, so the
+    # digits never appear in an address (history, proxies, access logs); old links are redirected.
+    source = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST" or search_token(source.get("q", "")) != source.get("q", ""):
+        query = source.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        query.pop("page", None)
+        if query.get("q"):
+            query["q"] = search_token(query["q"])
+        return redirect(f"{reverse('petitions:list')}?{query.urlencode()}")
     petition_filter = PetitionFilter(
         request.GET or None, queryset=selectors.petition_list(request.user), user=request.user
     )

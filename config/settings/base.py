@@ -254,11 +254,20 @@ CONTENT_SECURITY_POLICY = {
 # Public statistics hide units with fewer petitions than this: small numbers identify people.
 PUBLIC_STATS_MIN_COUNT = 5
 
-# Request bodies are never logged. The filter masks ID and phone numbers as a second line of defence.
+# Request bodies are never logged. The filter masks ID and phone numbers and access keys in query
+# strings as a second line of defence, on every handler: runserver's access log ("django.server")
+# included; gunicorn's logs get it from config/gunicorn.conf.py (core.masking.MaskingGunicornLogger).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_identity": {"()": "core.masking.IdentityMaskingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_identity"]}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_identity"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_identity"]},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
 }
