@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "health_check",
     "core",
     "deadlines",
     "petitions",
@@ -153,7 +154,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not block a web request when the broker is down: fail fast, the outbox retries.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60, "max_retries": 1}
+# A task whose worker died (SIGKILL, OOM, host lost) is acknowledged late, so Redis hands it out again
+# once the visibility timeout has passed. It is sized to the sweep, the longest task (about 3 minutes
+# for a million open deadlines, `make bench`), not to hours: a killed sweep is re-run within minutes.
+# A task still running past it may be handed out twice; every task here is idempotent.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=10 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "max_retries": 1}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery"
     for _folder in ("out", "processed", "control"):
@@ -175,6 +181,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every minute: the outbox safety net. Notifications are enqueued after commit, but if the
     # broker was down then, the pending rows are sent by this run once it is back.
     "outbox-send-pending": {"task": "core.tasks.send_pending_emails", "schedule": 60},
+    # Every minute: the dead-man's switch. If the sweep has not completed for SWEEP_MAX_AGE_MINUTES,
+    # the administrators get one notification (and /readyz fails) until it completes again.
+    "heartbeat-check": {"task": "core.tasks.check_heartbeats", "schedule": 60},
     # Mondays 01:30: keep eight weeks of regular reception sessions on the public calendar
     # (idempotent: existing sessions, including cancelled ones, are left as they are).
     "reception-generate-sessions": {
@@ -250,6 +259,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# The sweep runs every 5 minutes; /readyz fails and administrators are alerted past this age.
+SWEEP_MAX_AGE_MINUTES = env.int("SWEEP_MAX_AGE_MINUTES", default=15)
 
 # Public statistics hide units with fewer petitions than this: small numbers identify people.
 PUBLIC_STATS_MIN_COUNT = 5

@@ -87,7 +87,7 @@ def test_gunicorns_access_log_is_masked(org, tmp_path):
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
             except Exception:
                 time.sleep(0.1)
