@@ -159,7 +159,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # for a million open deadlines, `make bench`), not to hours: a killed sweep is re-run within minutes.
 # A task still running past it may be handed out twice; every task here is idempotent.
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=10 * 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT, "max_retries": 1}
+# Workers look for such messages every 10 seconds (kombu's default scans only every 100 seconds).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "max_retries": 1,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery"
     for _folder in ("out", "processed", "control"):
