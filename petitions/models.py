@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import ChainedModel
 from core.crypto import EncryptedTextField
+from core.files import encrypted_storage
 from core.models import Unit
 
 from .workflow import Action, Status
@@ -205,7 +206,8 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    # Encrypted at rest with the identity keys (core.files); downloads decrypt.
+    file = models.FileField(upload_to=attachment_path, storage=encrypted_storage)
     original_name = models.CharField(max_length=200)
     extension = models.CharField(max_length=5)
     content_type = models.CharField(max_length=50)

@@ -41,7 +41,7 @@ def _worker(redis_url: str, log: Path) -> subprocess.Popen:
         "REDIS_URL": redis_url,
         "CELERY_VISIBILITY_TIMEOUT": "3",
     }
-    return subprocess.Popen(  # noqa: S603 - fixed arguments
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
