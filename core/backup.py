@@ -10,6 +10,7 @@ only as readable as the keys kept for it (docs/security.md).
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import tarfile
 from pathlib import Path
@@ -38,6 +39,13 @@ def _pg_env() -> dict[str, str]:
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
     return env
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(f"{name} is not installed (Debian: apt-get install postgresql-client).")
+    return path
 
 
 def counts() -> dict[str, int]:
@@ -79,7 +87,7 @@ def backup(directory: Path) -> dict:
     opened = keys_check()
     dump = directory / "database.dump"
     subprocess.run(  # noqa: S603 - fixed arguments, the database from the settings
-        ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"],
+        [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={dump}"],
         env=_pg_env(),
         check=True,
     )
@@ -114,7 +122,7 @@ def restore(directory: Path) -> dict:
     connection.close()
     subprocess.run(  # noqa: S603 - fixed arguments, the database from the settings
         [
-            "pg_restore",
+            _tool("pg_restore"),
             "--no-owner",
             "--no-privileges",
             "--exit-on-error",

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees a view's exception first: a lost database connection becomes a clear 503.
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

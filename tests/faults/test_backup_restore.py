@@ -30,7 +30,8 @@ from petitions.models import Attachment, Petition
 petition = Petition.objects.get(tracking_code={code!r})
 identity = services.petitioner_reveal(petition=petition, actor=User.objects.get(username="xuly"), reason="Kiểm tra")
 attachment = Attachment.objects.filter(petition__tracking_code={file_code!r}).get()
-print(json.dumps({{"name": identity.full_name, "id": identity.id_number, "file": attachment.file.open("rb").read().decode()}}))
+content = attachment.file.open("rb").read().decode()
+print(json.dumps({{"name": identity.full_name, "id": identity.id_number, "file": content}}))
 """
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="backups need PostgreSQL")

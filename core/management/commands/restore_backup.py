@@ -20,6 +20,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for label, count in result["counts"].items():
             self.stdout.write(f"  {label}: {count}")
-        self.stdout.write(
-            f"Restored: counts match, audit chains as backed up, keys opened {result['values_opened_by_keys']} value(s)."
-        )
+        opened = result["values_opened_by_keys"]
+        self.stdout.write(f"Restored: counts match, audit chains as backed up, keys opened {opened} value(s).")
