@@ -10,6 +10,7 @@ memory and logs it (at most once a minute): the limit then holds per process ins
 whole site, which is weaker but never turns a citizen's filing or look-up into an error.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -78,7 +79,10 @@ def _window(key: str, ident: str) -> tuple[str, int, int, int] | None:
     now = int(time.time())
     window = now - now % period
     namespace = getattr(settings, "RATE_LIMIT_NAMESPACE", "")
-    return f"rl:{namespace}:{key}:{ident}:{window}", limit, period, window + period - now
+    # The identity is hashed: usernames and tracking codes come from the client (any characters,
+    # any length) and have no business being readable in Redis.
+    digest = hashlib.sha256(ident.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"rl:{namespace}:{key}:{digest}:{window}", limit, period, window + period - now
 
 
 def _count(cache_key: str, period: int, *, amount: int = 1) -> int:
