@@ -162,3 +162,14 @@ def test_concurrent_writers_on_one_record_do_not_fork_the_chain(org):
     assert errors == []
     assert petition.history.count() == 7
     assert _problems(PetitionHistory) == []
+
+
+def test_a_row_written_around_the_chain_is_reported(org):
+    petition = _history(org)
+    _sql(
+        f"INSERT INTO {PetitionHistory._meta.db_table} "  # noqa: S608
+        "(petition_id, action, from_status, to_status, reason, is_public, created_at) "
+        "VALUES (%s, 'note', 'accepted', 'accepted', '', false, now())",
+        [petition.pk],
+    )
+    assert [kind for _pk, kind in _problems(PetitionHistory)] == ["unchained"]
