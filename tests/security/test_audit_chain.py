@@ -69,6 +69,14 @@ def test_an_edit_that_also_recomputes_its_own_hash_breaks_the_next_link(org):
     assert (rows[2].pk, "deleted") in _problems(PetitionHistory)
 
 
+def test_one_records_chain_can_be_checked_alone(org):
+    tampered, intact = _history(org), _history(org)
+    row = tampered.history.order_by("pk")[1]
+    _sql(f"UPDATE {PetitionHistory._meta.db_table} SET reason = 'x' WHERE id = %s", [row.pk])  # noqa: S608
+    assert list(verify_chain(PetitionHistory, key=intact.pk)) == []
+    assert [p.pk for p in verify_chain(PetitionHistory, key=tampered.pk)] == [row.pk]
+
+
 def test_a_deleted_row_is_caught(org):
     petition = _history(org)
     rows = list(petition.history.order_by("pk"))

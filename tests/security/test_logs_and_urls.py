@@ -120,3 +120,16 @@ def test_staff_search_by_id_number_never_puts_it_in_the_address(client, org):
     # Text searches stay readable.
     text = client.post(reverse("petitions:list"), {"q": "đất đai"})
     assert "q=%C4%91%E1%BA%A5t" in text["Location"]
+
+
+def test_celery_workers_handlers_get_the_filter():
+    from config.celery import mask_worker_logs
+
+    logger = logging.getLogger("celery.test-masking")
+    handler = logging.StreamHandler(io.StringIO())
+    logger.addHandler(handler)
+    try:
+        mask_worker_logs(logger=logger)
+        assert any(isinstance(f, IdentityMaskingFilter) for f in handler.filters)
+    finally:
+        logger.removeHandler(handler)
