@@ -181,3 +181,31 @@ def test_a_row_written_around_the_chain_is_reported(org):
         [petition.pk],
     )
     assert [kind for _pk, kind in _problems(PetitionHistory)] == ["unchained"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_keep_every_escalation_chain_intact(org):
+    petitions = [make_petition(org.commune) for _ in range(40)]
+    long_ago = timezone.localdate().replace(year=2020)
+    for p in petitions:
+        p.deadlines.update(due_soon_from=long_ago, due_date=long_ago, long_overdue_after=long_ago)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def sweep():
+        try:
+            barrier.wait()
+            deadlines_sweep(chunk=7)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Escalation.objects.count() == 3 * 2 * len(petitions)
+    assert _problems(Escalation) == []
