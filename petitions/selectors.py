@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.crypto import blind_index
+from core.crypto import blind_index, search_digest
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
 
@@ -68,6 +68,10 @@ def petitions_of_citizen(user: User) -> QuerySet[Petition]:
 def petition_search_q(text: str) -> Q:
     """Free text: a tracking code, an ID number or phone (matched by digest), or words of title/name."""
     text = text.strip()
+    if digest := search_digest(text):  # an ID number or phone searched by its digest (core.crypto)
+        return (Q(petitioner__id_number_digest=digest) | Q(petitioner__phone_digest=digest)) & Q(
+            identity_protected=False
+        )
     digits = "".join(c for c in text if c.isdigit() or c == "+")
     q = Q(tracking_code__iexact=text)
     normalized = normalize_for_search(text)
@@ -80,8 +84,11 @@ def petition_search_q(text: str) -> Q:
     return q
 
 
-def possible_duplicates(petition: Petition, *, limit: int = 5, include_confidential: bool = False) -> list[Petition]:
-    """Same petitioner (ID number or phone digest) with a similar title, newest first.
+def possible_duplicates(
+    petition: Petition, *, viewer: User, limit: int = 5, include_confidential: bool = False
+) -> list[Petition]:
+    """Same petitioner (ID number or phone digest) with a similar title, newest first, among the
+    petitions the viewer may see (the caseload's jurisdiction: another unit's case stays unseen).
 
     Linking by identity would tell who a denouncer is, so protected petitions take part only for a
     viewer who may reveal the identity (include_confidential).
@@ -95,7 +102,11 @@ def possible_duplicates(petition: Petition, *, limit: int = 5, include_confident
     if petitioner.phone_digest:
         same_person |= Q(petitioner__phone_digest=petitioner.phone_digest)
     candidates = (
-        Petition.objects.filter(same_person).exclude(pk=petition.pk).select_related("unit").order_by("-received_at")
+        petitions_visible_to(viewer)
+        .filter(same_person)
+        .exclude(pk=petition.pk)
+        .select_related("unit")
+        .order_by("-received_at")
     )
     if not include_confidential:
         candidates = candidates.exclude(identity_protected=True)
