@@ -347,6 +347,17 @@ class Value:
             return None
         return round(100 * self.value / self.denominator)
 
+    def cell(self, min_cases: int = 0) -> dict:
+        """One cell of the comparison: a rate over fewer than `min_cases` cases is left blank."""
+        hidden = self.figure.rate_of is not None and (self.denominator or 0) < min_cases
+        return {
+            "key": self.figure.key,
+            "value": self.value,
+            "bad": self.figure.bad,
+            "text": "—" if hidden else self.display(),
+            "hidden": hidden,
+        }
+
     def display(self) -> str:
         if self.denominator is None:
             return str(self.value)

@@ -226,6 +226,7 @@ def comparison_view(request):
                 "unit": unit,
                 "period": period,
                 "cards": cards,
+                "rows": [(c, [c.values[f.key].cell(_rate_min_cases()) for f in FIGURES.values()]) for c in cards],
                 "sort": key,
                 "descending": descending,
                 "min_cases": _rate_min_cases(),
@@ -599,7 +600,7 @@ def public_statistics(request):
         {
             "period": period,
             "rows": rows,
-            "chart_data": chart,
+            "chart": {"received": chart},
             "minimum": settings.PUBLIC_STATS_MIN_COUNT,
             "years": [today.year, today.year - 1],
         },
