@@ -35,6 +35,8 @@ class StartEvent(models.TextChoices):
     ACCEPTANCE = "acceptance", _("Acceptance")
     HEAD_RECEPTION = "head_reception", _("Receipt at a head's reception")
     DECISION = "decision", _("Decision known")
+    # Opened by a feature for its own object (minutes, follow-up actions, findings, written answers).
+    SUBJECT = "subject", _("Set by the case it belongs to")
 
 
 class DayUnit(models.TextChoices):
@@ -105,17 +107,35 @@ class Level(models.IntegerChoices):
 
 
 class Deadline(models.Model):
-    """One legal clock of one petition. Dates are computed once and stored; the sweep only compares them.
+    """One legal clock of a petition or of another subject (minutes, a follow-up action, a finding...).
 
-    `due_soon_from` and `long_overdue_after` are stored next to `due_date` so the sweep is a plain
-    indexed comparison with today, with no working-day arithmetic in SQL.
+    Dates are computed once and stored; the sweep only compares them. `due_soon_from` and
+    `long_overdue_after` are stored next to `due_date` so the sweep is a plain indexed comparison
+    with today, with no working-day arithmetic in SQL. A subject other than a petition carries its
+    own first-line recipient (`owner`), and a label and link for the notifications.
     """
 
     class ClosedAs(models.TextChoices):
         MET = "met", _("Met")
         CANCELLED = "cancelled", _("No longer applies")
 
-    petition = models.ForeignKey("petitions.Petition", on_delete=models.CASCADE, related_name="deadlines")
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_deadlines",
+        verbose_name=_("responsible"),
+    )
+    label = models.CharField(_("subject"), max_length=200, blank=True)
+    url = models.CharField(max_length=300, blank=True)
     rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("rule"))
     # Copied from the petition so the sweep groups recipients by unit without a join.
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
@@ -126,6 +146,10 @@ class Deadline(models.Model):
     due_soon_from = models.DateField()
     long_overdue_after = models.DateField()
     extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    # A date a person chose (a follow-up action's deadline): calendar changes do not recompute it.
+    fixed_due_date = models.BooleanField(default=False)
+    # Suspended (Law on Denunciations 2018 Art. 36): the clock stands still and the sweep skips it.
+    paused_at = models.DateField(_("paused since"), null=True, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.NONE)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -135,23 +159,35 @@ class Deadline(models.Model):
         ordering = ["due_date", "id"]
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
-        constraints = [models.UniqueConstraint(fields=["petition", "rule"], name="one_deadline_per_rule")]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "rule"], name="one_deadline_per_rule"),
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "rule"],
+                condition=Q(subject_type__isnull=False),
+                name="one_deadline_per_subject_rule",
+            ),
+            models.CheckConstraint(
+                condition=Q(petition__isnull=False, subject_type__isnull=True)
+                | Q(petition__isnull=True, subject_type__isnull=False, subject_id__isnull=False),
+                name="deadline_has_one_subject",
+            ),
+        ]
         indexes = [
             # One partial index per sweep step holding exactly its candidates ("open, below level L"),
             # so a chunk is an index range scan and rows leave the index as the sweep raises them.
             models.Index(
                 fields=["due_soon_from"],
-                condition=Q(closed_at__isnull=True, level__lt=Level.DUE_SOON),
+                condition=Q(closed_at__isnull=True, paused_at__isnull=True, level__lt=Level.DUE_SOON),
                 name="deadline_sweep_due_soon",
             ),
             models.Index(
                 fields=["due_date"],
-                condition=Q(closed_at__isnull=True, level__lt=Level.OVERDUE),
+                condition=Q(closed_at__isnull=True, paused_at__isnull=True, level__lt=Level.OVERDUE),
                 name="deadline_sweep_overdue",
             ),
             models.Index(
                 fields=["long_overdue_after"],
-                condition=Q(closed_at__isnull=True, level__lt=Level.LONG_OVERDUE),
+                condition=Q(closed_at__isnull=True, paused_at__isnull=True, level__lt=Level.LONG_OVERDUE),
                 name="deadline_sweep_long_overdue",
             ),
             models.Index(fields=["rule", "start_date"], condition=Q(closed_at__isnull=True), name="deadline_open_rule"),
@@ -163,6 +199,10 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
 
     def days_left(self, today=None) -> int:
         """Calendar days until the due date; negative when overdue."""

@@ -56,3 +56,15 @@ def calculate(
         "skipped": cal.non_working_days_between(start, dates.due_date),
         "make_up_days": cal.weekend_workdays_between(start, dates.due_date),
     }
+
+
+def deadlines_for(subject, *, include_closed: bool = True) -> QuerySet[Deadline]:
+    """The clocks of a subject other than a petition (minutes, a follow-up action, a finding...)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    queryset = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    ).select_related("rule")
+    if not include_closed:
+        queryset = queryset.filter(closed_at__isnull=True)
+    return queryset.order_by("due_date", "id")

@@ -6,12 +6,13 @@ The petition services call the three `deadlines_on_*` hooks inside their own tra
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import Role, User
+from core.models import Role, Unit, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for
 from petitions import services as petition_services
@@ -104,10 +105,8 @@ def _rules_for(petition: Petition, events: set[str]) -> list[DeadlineRule]:
 
 
 def _receipt_events(petition: Petition) -> set[str]:
-    events = {StartEvent.RECEIPT}
-    if petition.channel == "head_reception":
-        events.add(StartEvent.HEAD_RECEPTION)
-    return events
+    # reg11.written_notice is not a petition clock: reception opens it on the head's conclusion.
+    return {StartEvent.RECEIPT}
 
 
 def _open(petition: Petition, rules: list[DeadlineRule], start: datetime.date) -> list[Deadline]:
@@ -133,6 +132,66 @@ def _open(petition: Petition, rules: list[DeadlineRule], start: datetime.date) -
     # A hook that runs twice (a retried request) must not open a clock twice.
     Deadline.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
+
+
+def deadline_open(
+    *,
+    rule_code: str,
+    subject: models.Model,
+    unit: Unit,
+    start: datetime.date,
+    label: str,
+    owner: User | None = None,
+    url: str = "",
+    due_date: datetime.date | None = None,
+) -> Deadline | None:
+    """Open the clock of an active rule for any subject other than a petition; None if the rule is off.
+
+    Idempotent: one clock per subject and rule. `due_date` fixes the date where a person chose it
+    (a follow-up action's deadline); the warning thresholds still come from the rule.
+    """
+    rule = DeadlineRule.objects.filter(code=rule_code, is_active=True).first()
+    if rule is None:
+        return None
+    subject_type = ContentType.objects.get_for_model(subject)
+    existing = Deadline.objects.filter(subject_type=subject_type, subject_id=subject.pk, rule=rule).first()
+    if existing is not None:
+        return existing
+    cal = WorkingCalendar()
+    if due_date is None:
+        dates = compute_due_dates(rule=rule, start=start, cal=cal)
+    else:
+        dates = DueDates(
+            due_date=due_date,
+            due_soon_from=cal.add_working_days(due_date, -rule.due_soon_days),
+            long_overdue_after=cal.add_working_days(due_date, rule.long_overdue_days),
+        )
+    return Deadline.objects.create(
+        subject_type=subject_type,
+        subject_id=subject.pk,
+        rule=rule,
+        unit=unit,
+        owner=owner,
+        label=label[:200],
+        url=url[:300],
+        start_date=start,
+        due_date=dates.due_date,
+        due_soon_from=dates.due_soon_from,
+        long_overdue_after=dates.long_overdue_after,
+        fixed_due_date=due_date is not None,
+    )
+
+
+def deadline_close(*, subject: models.Model, rule_code: str | None = None, cancelled: bool = False) -> int:
+    """Close a subject's open clocks (all of them, or the one of `rule_code`) as met or as no longer applying."""
+    open_deadlines = Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk, closed_at__isnull=True
+    )
+    if rule_code:
+        open_deadlines = open_deadlines.filter(rule__code=rule_code)
+    return open_deadlines.update(
+        closed_at=timezone.now(), closed_as=Deadline.ClosedAs.CANCELLED if cancelled else Deadline.ClosedAs.MET
+    )
 
 
 def deadlines_on_receipt(*, petition: Petition) -> None:
@@ -184,7 +243,9 @@ def deadlines_recompute_open(*, queryset: QuerySet[Deadline] | None = None, toda
     sweep, which notifies. Returns the number of deadlines whose dates changed.
     """
     today = today or timezone.localdate()
-    queryset = (queryset if queryset is not None else Deadline.objects.all()).filter(closed_at__isnull=True)
+    queryset = (queryset if queryset is not None else Deadline.objects.all()).filter(
+        closed_at__isnull=True, fixed_due_date=False
+    )
     keys = ("rule_id", "start_date", "is_complex", "is_remote", "extensions")
     groups = queryset.order_by().values(*keys, "due_date", "due_soon_from", "long_overdue_after").distinct()
     rules = {rule.pk: rule for rule in DeadlineRule.objects.all()}
@@ -260,7 +321,7 @@ def deadline_extend(*, deadline: Deadline, actor: User, reason: str) -> Extensio
     reason = (reason or "").strip()
     if not reason:
         raise DeadlineError(_("A written reason is required for an extension."))
-    deadline = Deadline.objects.select_for_update().select_related("rule", "petition").get(pk=deadline.pk)
+    deadline = Deadline.objects.select_for_update(of=("self",)).select_related("rule", "petition").get(pk=deadline.pk)
     rule, petition = deadline.rule, deadline.petition
     if not jurisdiction_for(actor).has_role(Role.HEAD, unit_id=petition.unit_id):
         raise DeadlineError(_("Only the head of the unit may extend a deadline."))

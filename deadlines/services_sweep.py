@@ -64,17 +64,19 @@ class Recipients:
             self._inspectors_of[unit_id] = [uid for ipath, uid in self.inspectors if path.startswith(ipath)]
         return self._inspectors_of[unit_id]
 
-    def for_level(self, level: int, *, unit_id: int, handler_id: int | None) -> set[int]:
-        """handler → head of the unit → head of the parent unit and the inspectors with jurisdiction."""
-        first_line = {handler_id} if handler_id else set(self.reception.get(unit_id, ()))
-        if level == Level.DUE_SOON:
-            return first_line
-        head = self.head.get(unit_id)
-        if level == Level.OVERDUE:
-            return first_line | ({head} if head else set())
-        parent_id = self.parent.get(unit_id)
-        parent_head = self.head.get(parent_id) if parent_id else head
-        return set(self.inspectors_of(unit_id)) | ({parent_head} if parent_head else set())
+    def for_level(self, level: int, *, unit_id: int, first_line_id: int | None) -> set[int]:
+        """Each level tells everyone of the earlier levels again, plus its own (domain.md, Deadlines):
+        the handler (or the subject's owner, or the unit's reception staff) → the head of the unit →
+        the head of the parent unit and the inspectors with jurisdiction."""
+        people = {first_line_id} if first_line_id else set(self.reception.get(unit_id, ()))
+        if level >= Level.OVERDUE and (head := self.head.get(unit_id)):
+            people.add(head)
+        if level >= Level.LONG_OVERDUE:
+            parent_id = self.parent.get(unit_id)
+            if parent_id and (parent_head := self.head.get(parent_id)):
+                people.add(parent_head)
+            people.update(self.inspectors_of(unit_id))
+        return people
 
 
 def _detail_url_pattern() -> str:
@@ -86,20 +88,24 @@ def _detail_url_pattern() -> str:
 
 def _messages(level: int) -> tuple[str, str]:
     titles = {
-        Level.DUE_SOON: _("Petition %(code)s: %(rule)s is due soon (%(date)s)"),
-        Level.OVERDUE: _("Petition %(code)s: %(rule)s is overdue (was due %(date)s)"),
-        Level.LONG_OVERDUE: _("Petition %(code)s: %(rule)s is long overdue (was due %(date)s)"),
+        Level.DUE_SOON: _("%(subject)s: %(rule)s is due soon (%(date)s)"),
+        Level.OVERDUE: _("%(subject)s: %(rule)s is overdue (was due %(date)s)"),
+        Level.LONG_OVERDUE: _("%(subject)s: %(rule)s is long overdue (was due %(date)s)"),
     }
-    return titles[level], _("Deadline rule: %(rule_code)s. Due date: %(date)s.")
+    return titles[level], _("%(rule)s. Due date: %(date)s.")
 
 
 def deadlines_sweep(*, today: datetime.date | None = None, chunk: int = CHUNK) -> dict[int, int]:
-    """Run every level to completion; returns how many deadlines reached each level in this run."""
+    """Bring every open, running deadline to the level its dates imply today; returns how many reached each.
+
+    The highest level runs first, so a deadline that is already long overdue goes there in one step
+    (with one escalation row per level it passes) and is never sent a stale "due soon" notice.
+    """
     today = today or timezone.localdate()
     recipients = Recipients.load()
     url_pattern = _detail_url_pattern()
     counts = {}
-    for level in (Level.DUE_SOON, Level.OVERDUE, Level.LONG_OVERDUE):
+    for level in (Level.LONG_OVERDUE, Level.OVERDUE, Level.DUE_SOON):
         counts[level] = 0
         while done := sweep_chunk(
             level=level, today=today, chunk=chunk, recipients=recipients, url_pattern=url_pattern
@@ -115,17 +121,20 @@ def sweep_chunk(*, level: int, today: datetime.date, chunk: int, recipients: Rec
     rows = list(
         Deadline.objects.select_for_update(skip_locked=True, of=("self",))
         # The same predicate as the level's partial index, and its order: an index range scan.
-        .filter(closed_at__isnull=True, level__lt=level, **{f"{date_field}__{lookup}": today})
+        .filter(closed_at__isnull=True, paused_at__isnull=True, level__lt=level, **{f"{date_field}__{lookup}": today})
         .order_by(date_field)
         .values_list(
             "id",
+            "level",
             "extensions",
             "unit_id",
             "due_date",
             "petition_id",
             "petition__handler_id",
             "petition__tracking_code",
-            "rule__code",
+            "owner_id",
+            "label",
+            "url",
             "rule__name",
         )[:chunk]
     )
@@ -134,19 +143,27 @@ def sweep_chunk(*, level: int, today: datetime.date, chunk: int, recipients: Rec
     ids = [row[0] for row in rows]
     _raise_level(ids, level)
     # A deadline put back by a calendar change and raised again was already escalated in this round.
-    seen = set(Escalation.objects.filter(deadline_id__in=ids, level=level).values_list("deadline_id", "round"))
+    seen = set(
+        Escalation.objects.filter(deadline_id__in=ids, level__lte=level).values_list("deadline_id", "level", "round")
+    )
     now = timezone.now()
     title, body = _messages(level)
     escalations, notifications = [], []
-    for deadline_id, round_, unit_id, due, petition_id, handler_id, code, rule_code, rule_name in rows:
-        if (deadline_id, round_) in seen:
+    for deadline_id, old_level, round_, unit_id, due, petition_id, handler_id, code, owner_id, label, url, rule in rows:
+        reached = [lv for lv in range(old_level + 1, level + 1) if (deadline_id, lv, round_) not in seen]
+        if not reached:
             continue
-        escalations.append((deadline_id, round_))
-        values = {"code": code, "rule": rule_name, "rule_code": rule_code, "date": f"{due:%d/%m/%Y}"}
-        text, url = (title % values)[:200], url_pattern.format(petition_id) if url_pattern else ""
-        for user_id in recipients.for_level(level, unit_id=unit_id, handler_id=handler_id):
+        escalations.extend((deadline_id, lv, round_) for lv in reached)
+        if petition_id:
+            subject = _("Petition %(code)s") % {"code": code}
+            url = url_pattern.format(petition_id) if url_pattern else ""
+        else:
+            subject = label
+        values = {"subject": subject, "rule": rule, "date": f"{due:%d/%m/%Y}"}
+        text = (title % values)[:200]
+        for user_id in recipients.for_level(level, unit_id=unit_id, first_line_id=handler_id or owner_id):
             notifications.append((user_id, text, body % values, url))
-    _insert_escalations(escalations, level=level, now=now)
+    _insert_escalations(escalations, now=now)
     notify_many(notifications, now=now)
     return len(rows)
 
@@ -167,19 +184,22 @@ def _raise_level(ids: list[int], level: int) -> None:
         )
 
 
-def _insert_escalations(rows: list[tuple[int, int]], *, level: int, now: datetime.datetime) -> None:
+def _insert_escalations(rows: list[tuple[int, int, int]], *, now: datetime.datetime) -> None:
+    """(deadline id, level, round) rows; a row that exists already is skipped."""
     if not rows:
         return
     if connection.vendor != "postgresql":
         Escalation.objects.bulk_create(
-            [Escalation(deadline_id=d, level=level, round=r, created_at=now) for d, r in rows],
+            [Escalation(deadline_id=d, level=lv, round=r, created_at=now) for d, lv, r in rows],
             ignore_conflicts=True,
             batch_size=2000,
         )
         return
+    deadline_ids, levels, rounds = map(list, zip(*rows, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Escalation._meta.db_table} (deadline_id, level, round, created_at) "  # noqa: S608
-            "SELECT d, %s, r, %s FROM unnest(%s::bigint[], %s::smallint[]) AS x(d, r) ON CONFLICT DO NOTHING",
-            [level, now, [d for d, _ in rows], [r for _, r in rows]],
+            "SELECT d, l, r, %s FROM unnest(%s::bigint[], %s::smallint[], %s::smallint[]) AS x(d, l, r) "
+            "ON CONFLICT DO NOTHING",
+            [now, deadline_ids, levels, rounds],
         )

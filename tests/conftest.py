@@ -31,16 +31,21 @@ def _fresh_rate_limits(settings):
     settings.RATE_LIMIT_NAMESPACE = uuid.uuid4().hex
 
 
-def _reseed(model, migration: str) -> None:
+def _reseed(model, *migrations: str) -> None:
     """Reference data comes from data migrations; a transactional test's flush wipes it, so restore it."""
     if not model.objects.exists():
-        importlib.import_module(migration).seed(apps, None)
+        for migration in migrations:
+            importlib.import_module(migration).seed(apps, None)
+
+
+# Every data migration that adds or changes deadline rules, in order.
+RULE_MIGRATIONS = ("deadlines.migrations.0002_seed_rules", "deadlines.migrations.0004_written_notice_per_reception")
 
 
 @pytest.fixture
 def rules(db):
     """The deadline rules of domain.md, by code."""
-    _reseed(DeadlineRule, "deadlines.migrations.0002_seed_rules")
+    _reseed(DeadlineRule, *RULE_MIGRATIONS)
     return {rule.code: rule for rule in DeadlineRule.objects.all()}
 
 

@@ -51,7 +51,8 @@ def test_filing_a_complaint_opens_its_receipt_deadlines(org, rules):
     [
         (Kind.DENUNCIATION, Channel.ONLINE, {"petition.processing", "denunciation.intake"}),
         (Kind.RECOMMENDATION, Channel.ONLINE, {"petition.processing", "recommendation.reply"}),
-        (Kind.REFLECTION, Channel.HEAD_RECEPTION, {"petition.processing", "reflection.reply", "reg11.written_notice"}),
+        # The head's written answer belongs to the reception visit, not to the petition it produced.
+        (Kind.REFLECTION, Channel.HEAD_RECEPTION, {"petition.processing", "reflection.reply"}),
     ],
 )
 def test_receipt_deadlines_depend_on_kind_and_channel(org, rules, kind, channel, codes):

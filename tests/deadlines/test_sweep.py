@@ -72,9 +72,24 @@ def test_it_escalates_from_handler_to_head_to_parent_head_and_inspectors(org, ru
     deadlines_sweep(today=D(2026, 3, 17))
     assert _recipients(Level.OVERDUE) == {"xuly", "chutich"}
     deadlines_sweep(today=D(2026, 3, 31))
-    assert _recipients(Level.LONG_OVERDUE) == {"bithu", "thanhtra"}
+    # Each level tells everyone of the earlier levels again, plus its own.
+    assert _recipients(Level.LONG_OVERDUE) == {"xuly", "chutich", "bithu", "thanhtra"}
     # One notification per recipient, petition, deadline and level.
-    assert Notification.objects.filter(recipient=org.handler).count() == 4
+    assert Notification.objects.filter(recipient=org.handler).count() == 6
+
+
+def test_a_deadline_found_long_overdue_goes_there_in_one_step_without_stale_notices(org, rules):
+    _make_cases(org, handler=org.handler)
+    counts = deadlines_sweep(today=D(2026, 3, 31))
+    assert counts == {Level.LONG_OVERDUE: 2, Level.OVERDUE: 0, Level.DUE_SOON: 0}
+    # One escalation row per level passed, but only the long-overdue notice is sent: no late "due soon".
+    assert Counter(Escalation.objects.values_list("level", flat=True)) == {
+        Level.DUE_SOON: 2,
+        Level.OVERDUE: 2,
+        Level.LONG_OVERDUE: 2,
+    }
+    titles = list(Notification.objects.filter(recipient=org.handler).values_list("title", flat=True))
+    assert len(titles) == 2 and all("long overdue" in t or "quá hạn lâu" in t for t in titles), titles
 
 
 def test_without_a_handler_the_reception_officers_are_told(org, rules):
@@ -160,9 +175,9 @@ def test_an_interrupted_sweep_rerun_equals_one_clean_run(org, rules):
         pytest.raises(KeyboardInterrupt),
     ):
         deadlines_sweep(today=D(2026, 3, 31), chunk=5)
-    # The two committed chunks are complete, the killed one left nothing behind.
-    assert Escalation.objects.count() == 10
-    assert Deadline.objects.filter(level=Level.DUE_SOON).count() == 10
+    # The two committed chunks are complete (three levels each), the killed one left nothing behind.
+    assert Escalation.objects.count() == 30
+    assert Deadline.objects.filter(level=Level.LONG_OVERDUE).count() == 10
     deadlines_sweep(today=D(2026, 3, 31), chunk=5)
     assert _state() == clean
 
@@ -190,12 +205,11 @@ def test_two_concurrent_sweeps_escalate_exactly_once(org, rules):
     for thread in threads:
         thread.join()
     assert errors == []
-    # 60 cases × 2 deadlines: each reached each level in exactly one of the two sweeps.
-    for level in (Level.DUE_SOON, Level.OVERDUE, Level.LONG_OVERDUE):
-        assert sum(c[level] for c in counts) == 120
+    # 60 cases × 2 deadlines: each went straight to long overdue in exactly one of the two sweeps.
+    assert sum(c[Level.LONG_OVERDUE] for c in counts) == 120
     per_level = Counter(Escalation.objects.values_list("deadline_id", "level"))
     assert len(per_level) == 360 and set(per_level.values()) == {1}
-    assert Notification.objects.filter(recipient=org.handler).count() == 240
+    assert Notification.objects.filter(recipient=org.handler).count() == 120
 
 
 def test_the_notifications_are_enqueued_after_commit(org, rules, django_capture_on_commit_callbacks):

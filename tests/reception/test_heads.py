@@ -6,9 +6,7 @@ import pytest
 import time_machine
 
 from core import services as core_services
-from deadlines.models import Deadline, Escalation, Level
-from deadlines.services_sweep import deadlines_sweep
-from petitions import services as petition_services
+from deadlines.models import Deadline
 from petitions.models import Kind
 from reception import selectors, services
 from reception.models import Direction, HeadConclusion, RequiredFrequency, SessionStatus
@@ -91,48 +89,12 @@ def test_no_conclusion_for_a_delegates_session(org, now_monday):
         services.conclusion_record(visit=visit, actor=org.head, direction=Direction.ACCEPT, text="x")
 
 
-def test_the_written_answer_is_due_within_ten_working_days(org, heads_session, rules):
-    _visit, petition = _visit_with_petition(org, heads_session)
-    deadline = Deadline.objects.get(petition=petition, rule__code="reg11.written_notice")
-    assert deadline.start_date == MONDAY
-    assert deadline.due_date == datetime.date(2025, 10, 20)  # 10 working days after Mon 6 Oct 2025
-    assert deadline.closed_at is None
-
-
 def test_a_walk_in_petition_has_no_reg11_deadline(org, now_monday, rules):
     visit = services.visit_record(
         unit=org.commune, recorded_by=org.reception, visitor=VisitorData(full_name="A"), content="Nội dung"
     )
     petition, _key = services.visit_register_petition(visit=visit, actor=org.reception, kind=Kind.REFLECTION, title="T")
     assert not Deadline.objects.filter(petition=petition, rule__code="reg11.written_notice").exists()
-
-
-def test_the_sweep_escalates_an_unanswered_heads_reception_case(org, heads_session, rules):
-    _visit, petition = _visit_with_petition(org, heads_session)
-    deadline = Deadline.objects.get(petition=petition, rule__code="reg11.written_notice")
-    before = org.head.notifications.count()
-
-    deadlines_sweep(today=datetime.date(2025, 10, 21))
-
-    deadline.refresh_from_db()
-    assert deadline.level >= Level.OVERDUE
-    assert Escalation.objects.filter(deadline=deadline, level=Level.OVERDUE).count() == 1
-    assert org.head.notifications.count() > before
-    # Running the sweep again escalates nothing twice.
-    deadlines_sweep(today=datetime.date(2025, 10, 21))
-    assert Escalation.objects.filter(deadline=deadline, level=Level.OVERDUE).count() == 1
-
-
-def test_a_written_answer_in_time_stops_the_clock(org, heads_session, rules):
-    _visit, petition = _visit_with_petition(org, heads_session)
-    petition_services.petition_accept(petition=petition, actor=org.reception)
-    deadline = Deadline.objects.get(petition=petition, rule__code="reg11.written_notice")
-    assert deadline.closed_at is not None and deadline.closed_as == Deadline.ClosedAs.MET
-    deadlines_sweep(today=datetime.date(2025, 10, 21))
-    assert not Escalation.objects.filter(deadline=deadline).exists()
-
-
-# --- Quotas ------------------------------------------------------------------------------------
 
 
 def _held(org, day, holder, *, start=(8, 0)):

@@ -243,7 +243,7 @@ def baseline_save_loop(rows: int) -> dict:
             deadline.save()
             Escalation.objects.create(deadline=deadline, level=Level.OVERDUE, round=deadline.extensions)
             for user_id in recipients.for_level(
-                Level.OVERDUE, unit_id=deadline.unit_id, handler_id=deadline.petition.handler_id
+                Level.OVERDUE, unit_id=deadline.unit_id, first_line_id=deadline.petition.handler_id
             ):
                 Notification.objects.create(
                     recipient_id=user_id, title=f"Petition {deadline.petition.tracking_code} is overdue"
