@@ -60,6 +60,18 @@ class FindingForm(forms.Form):
     remedy_required = forms.CharField(
         label=_("Remedy required"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
     )
+    remedy_due = forms.DateField(label=_("Remedy due"), widget=DATE)
+
+    def __init__(self, *args, default_due=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if default_due is not None:
+            self.fields["remedy_due"].initial = default_due
+
+    def clean_remedy_due(self):
+        value = self.cleaned_data["remedy_due"]
+        if value <= timezone.localdate():
+            raise ValidationError(_("The remedy's deadline must be after today."))
+        return value
 
 
 class RemedyForm(forms.Form):

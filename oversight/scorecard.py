@@ -162,6 +162,7 @@ def _open_past(window: Window, date_field: str) -> Q:
     return (
         Q(start_date__lte=window.as_of, **{f"{date_field}__lt": window.as_of})
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=window.as_of_before))
+        & Q(paused_at__isnull=True)
         & ~Q(petition__status=Status.SUSPENDED)
     )
 
@@ -382,9 +383,7 @@ class Card:
 
 def _aggregates(source: Source, window: Window, figures: list[Figure]) -> dict:
     distinct = source.count != "id"
-    return {
-        f.key: Count(source.count, filter=f.condition(window), distinct=distinct) for f in figures if f.minus is None
-    }
+    return {f.key: Count(source.count, filter=f.condition(window), distinct=distinct) for f in figures}
 
 
 def _rows(source: Source, unit_ids, head: User | None) -> QuerySet:

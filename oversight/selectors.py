@@ -140,6 +140,7 @@ def worst_overdue(unit_ids, *, limit: int = 5) -> list[Deadline]:
         Deadline.objects.filter(
             petition__isnull=False, unit_id__in=list(unit_ids), closed_at__isnull=True, due_date__lt=today
         )
+        .filter(paused_at__isnull=True)
         .exclude(petition__status="suspended")
         .select_related("petition__handler", "petition__unit", "rule")
         .order_by("due_date", "id")[:limit]

@@ -46,6 +46,7 @@ def finding_record(
     description: str,
     responsibility: str,
     remedy_required: str,
+    remedy_due: datetime.date | None = None,
     petition: Petition | None = None,
 ) -> Finding:
     """An inspector records a finding against the unit and the head in office today; the remedy's
@@ -58,8 +59,11 @@ def finding_record(
         if not (value or "").strip():
             raise OversightError(_("The %(field)s is required.") % {"field": name})
     today = timezone.localdate()
+    if remedy_due is not None and remedy_due <= today:
+        raise OversightError(_("The remedy's deadline must be after today."))
     head = unit_current_head(unit)
     rule = DeadlineRule.objects.get(code=REMEDY_RULE)
+    remedy_due = remedy_due or deadline_services.compute_due_dates(rule=rule, start=today).due_date
     finding = Finding.objects.create(
         unit=unit,
         head=head,
@@ -69,7 +73,7 @@ def finding_record(
         description=description.strip(),
         responsibility=responsibility.strip(),
         remedy_required=remedy_required.strip(),
-        remedy_due=deadline_services.compute_due_dates(rule=rule, start=today).due_date,
+        remedy_due=remedy_due,
         recorded_by=actor,
         recorded_on=today,
     )
@@ -81,6 +85,7 @@ def finding_record(
         owner=head,
         label=_("Inspection finding %(code)s: remedy") % {"code": finding.code},
         url=reverse("oversight:finding", args=[finding.pk]),
+        due_date=remedy_due,
     )
     if deadline is not None and deadline.due_date != finding.remedy_due:
         Finding.objects.filter(pk=finding.pk).update(remedy_due=deadline.due_date)

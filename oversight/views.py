@@ -22,7 +22,8 @@ from openpyxl import Workbook
 from core.decorators import staff_required
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
-from deadlines.models import Level
+from deadlines.models import DeadlineRule, Level
+from deadlines.services import compute_due_dates
 from petitions import selectors as petition_selectors
 from petitions.workflow import Status
 from reception import selectors as reception_selectors
@@ -430,7 +431,9 @@ def finding_create(request, pk):
     petition = selectors.case_for_workspace(request.user, pk)
     if not policy.can_record_finding(request.user, petition.unit_id):
         raise PermissionDenied
-    form = FindingForm(request.POST or None)
+    rule = DeadlineRule.objects.filter(code=services.REMEDY_RULE).first()
+    default_due = compute_due_dates(rule=rule, start=timezone.localdate()).due_date if rule else None
+    form = FindingForm(request.POST or None, default_due=default_due)
     if request.method == "POST" and form.is_valid():
         try:
             finding = services.finding_record(
