@@ -36,6 +36,7 @@ test: $(VENV)/.installed-dev messages
 
 bench: $(VENV)/.installed-dev
 	$(PY) manage.py bench_sweep $(BENCH_ARGS)
+	$(PY) manage.py bench_oversight
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

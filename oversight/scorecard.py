@@ -413,14 +413,16 @@ def _by_source() -> dict[str, list[Figure]]:
     return grouped
 
 
-def scorecard(*, unit: Unit, window: Window, head: User | None = None) -> Card:
-    """Every figure for one unit (and head) over one window: one aggregate query per source."""
+def scorecard(*, unit: Unit, window: Window, head: User | None = None, unit_ids=None) -> Card:
+    """Every figure for one unit (and head) over one window: one aggregate query per source.
+
+    `unit_ids` widens the rows to several units (a unit and its subtree, for a jurisdiction total)."""
     values: dict[str, int] = {}
     for source_key, figures in _by_source().items():
         source = SOURCES[source_key]
         aggregates = _aggregates(source, window, figures)
         if aggregates:
-            values.update(_rows(source, [unit.pk], head).aggregate(**aggregates))
+            values.update(_rows(source, unit_ids or [unit.pk], head).aggregate(**aggregates))
     frequencies = {f.level: f for f in RequiredFrequency.objects.filter(level=unit.level)}
     return Card(unit=unit, window=window, head=head, values=_finish(values, unit, window, frequencies))
 
