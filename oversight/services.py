@@ -23,6 +23,7 @@ from . import policy
 from .models import Finding, FindingHistory, FindingStatus, ReportJob
 from .periods import Period, parse_period
 from .scorecard import FIGURES, Window, comparison
+from .selectors import comparison_units
 
 logger = logging.getLogger(__name__)
 
@@ -145,12 +146,6 @@ def report_rows(cards) -> list[list]:
     return rows
 
 
-def report_units(user: User, unit: Unit) -> list[Unit]:
-    from .selectors import comparison_units
-
-    return comparison_units(user, unit)
-
-
 def report_build(*, job: ReportJob) -> ReportJob:
     """Build a report's file chunk by chunk, saving progress so the page can show it."""
     if not ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.PENDING).update(status=ReportJob.Status.RUNNING):
@@ -158,7 +153,7 @@ def report_build(*, job: ReportJob) -> ReportJob:
     try:
         period: Period = parse_period(job.period)
         window = Window(period.start, period.end, timezone.localdate())
-        units = report_units(job.requested_by, job.unit)
+        units = comparison_units(job.requested_by, job.unit)
         rows = []
         for start in range(0, len(units), REPORT_CHUNK):
             rows.extend(report_rows(comparison(units=units[start : start + REPORT_CHUNK], window=window)))

@@ -21,8 +21,9 @@ from openpyxl import Workbook
 
 from core.decorators import staff_required
 from core.models import Role, Unit, User
-from core.selectors import jurisdiction_for
+from core.selectors import jurisdiction_for, unit_current_head
 from deadlines.models import DeadlineRule, Level
+from deadlines.selectors import deadlines_for
 from deadlines.services import compute_due_dates
 from petitions import selectors as petition_selectors
 from petitions.workflow import Status
@@ -32,7 +33,7 @@ from . import policy, selectors, services
 from .forms import AuditForm, FindingForm, QueueForm, RemedyForm, ReportForm, ScopeForm
 from .models import ReportJob
 from .periods import parse_period
-from .scorecard import FIGURES, Window, comparison, figure_cases, scorecard
+from .scorecard import FIGURES, SOURCES, Window, comparison, figure_cases, scorecard
 from .services import OversightError
 
 PAGE_SIZE = 25
@@ -163,8 +164,6 @@ def cases(request):
         return redirect("oversight:scorecard")
     _windows, head, window = _head_and_window(request, unit, period)
     queryset = figure_cases(figure=figure, unit=unit, window=window, head=head)
-    from .scorecard import SOURCES
-
     case_kind = SOURCES[figure.source].case_kind
     if case_kind == "petitions":
         queryset = queryset.select_related("unit", "handler").order_by("-received_at", "-id")
@@ -444,8 +443,6 @@ def finding_create(request, pk):
         else:
             messages.success(request, _("Finding %(code)s recorded.") % {"code": finding.code})
             return redirect("oversight:finding", pk=finding.pk)
-    from core.selectors import unit_current_head
-
     return render(
         request,
         "oversight/finding_form.html",
@@ -476,6 +473,7 @@ def finding_detail(request, pk):
         {
             "finding": finding,
             "history": list(finding.history.select_related("actor")),
+            "deadlines": list(deadlines_for(finding).prefetch_related("escalations")),
             "form": form,
             "today": timezone.localdate(),
         },
