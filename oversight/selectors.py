@@ -147,6 +147,16 @@ def worst_overdue(unit_ids, *, limit: int = 5) -> list[Deadline]:
     )
 
 
+def subject_deadlines_due(unit_ids, *, limit: int = 10) -> list[Deadline]:
+    """Open clocks of things other than petitions (written answers, minutes, follow-up actions,
+    findings' remedies...) in the units, soonest first: each carries its own label and link."""
+    return list(
+        Deadline.objects.filter(petition__isnull=True, unit_id__in=list(unit_ids), closed_at__isnull=True)
+        .select_related("rule", "owner")
+        .order_by("due_date", "id")[:limit]
+    )
+
+
 def next_reception_sessions(unit_ids, *, limit: int = 5) -> list[ReceptionSession]:
     return list(
         ReceptionSession.objects.filter(

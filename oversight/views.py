@@ -98,6 +98,9 @@ def overview(request):
             "next_sessions": selectors.next_reception_sessions(jurisdiction.by_role.get(Role.HEAD, ()))
             if jurisdiction.has_role(Role.HEAD)
             else [],
+            "subject_deadlines": selectors.subject_deadlines_due(jurisdiction.by_role.get(Role.HEAD, ()))
+            if jurisdiction.has_role(Role.HEAD)
+            else [],
             "can_oversee": policy.can_view_oversight(user),
             "today": today,
         },

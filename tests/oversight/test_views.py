@@ -215,6 +215,8 @@ def test_an_inspector_records_a_finding_and_the_head_remedies_it(client, org, re
     assert deadline.owner == org.head and str(deadline.due_date) == due and deadline.petition is None
 
     client.force_login(org.head)
+    overview = client.get(reverse("oversight:overview"))
+    assert [d.pk for d in overview.context["subject_deadlines"]] == [deadline.pk]  # the head sees it to do
     assert client.post(reverse("oversight:finding", args=[finding.pk]), {"note": "  "}).status_code == 400
     response = client.post(reverse("oversight:finding", args=[finding.pk]), {"note": "Đã thụ lý"})
     assert response.status_code == 302

@@ -176,10 +176,10 @@ def seed(petitions: int) -> dict:
             """
             INSERT INTO deadlines_deadline (
                 petition_id, rule_id, unit_id, is_complex, is_remote, start_date, due_date, due_soon_from,
-                long_overdue_after, extensions, level, created_at, closed_at, closed_as)
+                long_overdue_after, extensions, level, created_at, closed_at, closed_as, label, url, fixed_due_date)
             SELECT p.id, %(rule)s, p.unit_id, false, false, d.due - 14, d.due, d.due - 4, d.due + 14, 0, 0, now(),
                    CASE WHEN p.status = 'received' THEN NULL ELSE now() END,
-                   CASE WHEN p.status = 'received' THEN '' ELSE 'met' END
+                   CASE WHEN p.status = 'received' THEN '' ELSE 'met' END, '', '', false
             FROM petitions_petition p
             CROSS JOIN LATERAL (
                 SELECT CASE
