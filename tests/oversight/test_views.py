@@ -118,7 +118,7 @@ def test_the_overview_counts_equal_the_lists_they_open(client, org, django_asser
     Deadline.objects.filter(petition=overdue).update(level=Level.DUE_SOON)
     Deadline.objects.filter(petition=overdue, rule__code="petition.processing").update(level=Level.OVERDUE)
     client.force_login(org.head)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("petitions:dashboard"))  # the old name still works
     assert response.request["PATH_INFO"] == "/can-bo/"
     counts = {level: n for level, _label, n in response.context["levels"]}
