@@ -128,6 +128,21 @@ class CasesPagination(LimitOffsetPagination):
     max_limit = 500
 
 
+class DeadlineCaseSerializer(serializers.Serializer):
+    """One legal clock of a petition: the case behind the deadline figures."""
+
+    id = serializers.IntegerField()
+    petition = serializers.IntegerField(source="petition_id")
+    tracking_code = serializers.CharField(source="petition.tracking_code")
+    title = serializers.CharField(source="petition.title")
+    unit = serializers.CharField(source="petition.unit.code")
+    rule = serializers.CharField(source="rule.code")
+    due_date = serializers.DateField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    closed_as = serializers.CharField()
+    level = serializers.IntegerField()
+
+
 class StaffScorecardCasesApi(StaffApiView):
     @extend_schema(
         parameters=[
@@ -156,6 +171,10 @@ class StaffScorecardCasesApi(StaffApiView):
             queryset = queryset.select_related("unit", "handler", "petitioner").order_by("-received_at", "-id")
             page = paginator.paginate_queryset(queryset, request, view=self)
             data = PetitionListSerializer(page, many=True).data
+        elif kind == "deadlines":
+            queryset = queryset.select_related("petition__unit", "rule").order_by("due_date", "id")
+            page = paginator.paginate_queryset(queryset, request, view=self)
+            data = DeadlineCaseSerializer(page, many=True).data
         elif kind == "reception_days":
             days: dict = {}
             for session in queryset.order_by("date", "start_time"):

@@ -13,6 +13,7 @@ Other apps add figures when their data exists (dialogues, hotspots, written answ
                     condition=lambda w: Q(held_on__range=(w.start, w.end)), group="dialogue"))
 """
 
+import dataclasses
 import datetime
 import math
 from collections.abc import Callable
@@ -39,6 +40,8 @@ class Window:
     start: datetime.date
     end: datetime.date  # inclusive
     today: datetime.date
+    # The units being counted, for conditions that look at another table (set by the computations).
+    units: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def as_of(self) -> datetime.date:
@@ -147,13 +150,21 @@ for _kind, _label in Kind.choices:
 
 
 # --- Deadlines of petitions: met on time, late, long overdue, open past due -----------------------
-# One case = one petition (counted distinct): a petition counts as handled in the window when one
-# of its clocks was met then, and late when one of those was met after its due date. Due dates are
-# stored after every extension, so an extended deadline met within the extension is on time.
+# One case = one legal clock of a petition (a Deadline row): a petition has several (processing,
+# acceptance, resolution...) and each is an obligation met on time or not. Counting clocks keeps every
+# figure a plain conditional COUNT (no DISTINCT), so a whole city's comparison stays one fast scan.
+# Due dates are stored after every extension, so a clock met within its extension is on time.
 
 
 def _met(window: Window) -> Q:
     return Q(closed_as=Deadline.ClosedAs.MET, closed_at__gte=window.start_at, closed_at__lt=window.end_before)
+
+
+def _suspended(window: Window) -> QuerySet:
+    petitions = Petition.objects.filter(status=Status.SUSPENDED)
+    if window.units:  # an index range on (unit, status) instead of a scan of every petition
+        petitions = petitions.filter(unit_id__in=window.units)
+    return petitions.values("pk")
 
 
 def _open_past(window: Window, date_field: str) -> Q:
@@ -163,7 +174,7 @@ def _open_past(window: Window, date_field: str) -> Q:
         Q(start_date__lte=window.as_of, **{f"{date_field}__lt": window.as_of})
         & (Q(closed_at__isnull=True) | Q(closed_at__gte=window.as_of_before))
         & Q(paused_at__isnull=True)
-        & ~Q(petition__status=Status.SUSPENDED)
+        & ~Q(petition_id__in=_suspended(window))
     )
 
 
@@ -171,16 +182,16 @@ register_source(
     Source(
         key="deadlines",
         queryset=lambda: Deadline.objects.filter(petition__isnull=False),
-        count="petition_id",
-        cases=lambda rows: Petition.objects.filter(pk__in=rows.values("petition_id")),
-        case_kind="petitions",
+        count="id",
+        cases=lambda rows: rows,
+        case_kind="deadlines",
     )
 )
-register(Figure("handled", _("Handled (a deadline met)"), "deadlines", _met, "deadlines"))
+register(Figure("handled", _("Deadlines met"), "deadlines", _met, "deadlines"))
 register(
     Figure(
         "handled_late",
-        _("Handled after the deadline"),
+        _("Met after the due date"),
         "deadlines",
         lambda w: _met(w) & Q(closed_at__date__gt=F("due_date")),
         "deadlines",
@@ -191,7 +202,7 @@ register(
 register(
     Figure(
         "handled_on_time",
-        _("Handled on time"),
+        _("Met on time"),
         "deadlines",
         _met,
         "deadlines",
@@ -202,7 +213,7 @@ register(
 register(
     Figure(
         "handled_long_overdue",
-        _("Handled when long overdue"),
+        _("Met when long overdue"),
         "deadlines",
         lambda w: _met(w) & Q(closed_at__date__gt=F("long_overdue_after")),
         "deadlines",
@@ -418,11 +429,13 @@ def scorecard(*, unit: Unit, window: Window, head: User | None = None, unit_ids=
 
     `unit_ids` widens the rows to several units (a unit and its subtree, for a jurisdiction total)."""
     values: dict[str, int] = {}
+    ids = list(unit_ids or [unit.pk])
+    window = dataclasses.replace(window, units=tuple(ids))
     for source_key, figures in _by_source().items():
         source = SOURCES[source_key]
         aggregates = _aggregates(source, window, figures)
         if aggregates:
-            values.update(_rows(source, unit_ids or [unit.pk], head).aggregate(**aggregates))
+            values.update(_rows(source, ids, head).aggregate(**aggregates))
     frequencies = {f.level: f for f in RequiredFrequency.objects.filter(level=unit.level)}
     return Card(unit=unit, window=window, head=head, values=_finish(values, unit, window, frequencies))
 
@@ -430,6 +443,7 @@ def scorecard(*, unit: Unit, window: Window, head: User | None = None, unit_ids=
 def comparison(*, units: list[Unit], window: Window) -> list[Card]:
     """The same figures for many units: one query per source grouped by unit, whatever the number of units."""
     per_unit: dict[int, dict[str, int]] = {unit.pk: {} for unit in units}
+    window = dataclasses.replace(window, units=tuple(per_unit))
     for source_key, figures in _by_source().items():
         source = SOURCES[source_key]
         aggregates = _aggregates(source, window, figures)
@@ -448,6 +462,7 @@ def comparison(*, units: list[Unit], window: Window) -> list[Card]:
 def figure_cases(*, figure: Figure, unit: Unit, window: Window, head: User | None = None) -> QuerySet:
     """Exactly the cases behind a figure: as many rows (distinct days for reception) as its value."""
     source = SOURCES[figure.source]
+    window = dataclasses.replace(window, units=(unit.pk,))
     rows = _rows(source, [unit.pk], head).filter(figure.condition(window))
     cases = source.cases(rows)
     if figure.minus:

@@ -173,6 +173,11 @@ def cases(request):
         total = queryset.count()
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = page
+    elif case_kind == "deadlines":
+        queryset = queryset.select_related("petition__unit", "petition__handler", "rule").order_by("due_date", "id")
+        total = queryset.count()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page
     elif case_kind == "reception_days":
         sessions = list(queryset.select_related("held_by").order_by("date", "start_time"))
         days: dict = {}
@@ -276,8 +281,8 @@ def charts(request):
                         "labels": [m["month"] for m in monthly],
                         "series": [
                             {"label": _("Received"), "data": [m["received"] for m in monthly]},
-                            {"label": _("Handled"), "data": [m["handled"] for m in monthly]},
-                            {"label": _("Handled after the deadline"), "data": [m["late"] for m in monthly]},
+                            {"label": _("Deadlines met"), "data": [m["handled"] for m in monthly]},
+                            {"label": _("Met after the due date"), "data": [m["late"] for m in monthly]},
                         ],
                     },
                     "on_time": {

@@ -63,7 +63,7 @@ def test_the_comparison_blanks_rates_below_the_minimum(april, token_client, sett
     response = token_client(april.org.inspector).get("/api/v1/staff/comparison/", {"unit": "hn", "period": "2026-Q1"})
     rows = {row["unit"]: row["figures"] for row in response.json()["rows"]}
     assert list(rows) == ["hn", "ba-dinh", "hoan-kiem", "so-tnmt"]
-    assert rows["ba-dinh"]["handled_on_time"] == {"value": 4, "denominator": 5, "percent": 80}
+    assert rows["ba-dinh"]["handled_on_time"] == {"value": 9, "denominator": 10, "percent": 90}
     assert rows["hoan-kiem"]["handled_on_time"]["percent"] is None
 
 

@@ -15,9 +15,10 @@ EXPECTED_A = {
     "received_denunciation": 1,
     "received_recommendation": 0,
     "received_reflection": 2,
-    "handled": 3,  # P1, P2 (late), P4 (intake and notice)
+    # Clocks met: P1 processing and reply; P2 processing (late, long overdue); P4 processing, intake, notice.
+    "handled": 6,
     "handled_late": 1,
-    "handled_on_time": 2,
+    "handled_on_time": 5,
     "handled_long_overdue": 1,
     "open_overdue": 1,  # P2's reply on 28/02
     "open_long_overdue": 1,
@@ -33,9 +34,10 @@ EXPECTED_B = {
     "received_denunciation": 0,
     "received_recommendation": 0,
     "received_reflection": 2,
-    "handled": 3,  # P3 (processing), P4 (resolution, within the extension), P5'
+    # P3 processing; P4 resolution (within the extension); P5' processing and reply.
+    "handled": 4,
     "handled_late": 0,
-    "handled_on_time": 3,
+    "handled_on_time": 4,
     "handled_long_overdue": 0,
     "open_overdue": 1,  # P2; P3 is past due but suspended
     "open_long_overdue": 1,
@@ -66,7 +68,7 @@ def test_every_figure_has_the_known_answer(april, username, expected):
 
 def test_rates_and_targets_show_their_counts(april):
     card = scorecard(unit=april.org.commune, window=_windows(april)["chutich"], head=april.head_a)
-    assert card.values["handled_on_time"].display() == "2/3 (67%)"
+    assert card.values["handled_on_time"].display() == "5/6 (83%)"
     # Commune heads owe 2 days a month: January and February.
     assert card.values["reception_days"].display() == "1/4 (25%)"
     card_b = scorecard(unit=april.org.commune, window=_windows(april)["chutich_moi"], head=april.head_b)
@@ -95,13 +97,20 @@ def test_the_lists_name_the_right_cases(april):
     unit = april.org.commune
 
     def cases(key, window, head):
-        return set(figure_cases(figure=FIGURES[key], unit=unit, window=window, head=head))
+        return list(figure_cases(figure=FIGURES[key], unit=unit, window=window, head=head))
 
-    assert cases("handled_late", window_a, april.head_a) == {april.p2}
-    assert cases("handled_on_time", window_a, april.head_a) == {april.p1, april.p4}
-    assert cases("handled_on_time", window_b, april.head_b) == {april.p3, april.p4, april.p5b}
-    assert cases("open_overdue", window_b, april.head_b) == {april.p2}  # not the suspended P3
-    assert cases("findings_remedy_late", window_b, april.head_b) == {april.f2}
+    def clocks(key, window, head):
+        return {(d.petition.title[:2], d.rule.code) for d in cases(key, window, head)}
+
+    assert clocks("handled_late", window_a, april.head_a) == {("P2", "petition.processing")}
+    assert clocks("handled_on_time", window_b, april.head_b) == {
+        ("P3", "petition.processing"),
+        ("P4", "denunciation.resolution"),  # met 05/03, due 09/03 after the extension
+        ("P5", "petition.processing"),
+        ("P5", "reflection.reply"),
+    }
+    assert clocks("open_overdue", window_b, april.head_b) == {("P2", "reflection.reply")}  # not the suspended P3
+    assert cases("findings_remedy_late", window_b, april.head_b) == [april.f2]
 
 
 def test_the_forwarded_case_is_counted_where_it_was_handled(april):
@@ -111,14 +120,16 @@ def test_the_forwarded_case_is_counted_where_it_was_handled(april):
             units=[april.org.commune, april.org.other_commune], window=Window(Q1.start, Q1.end, TODAY)
         )
     }
-    assert april.p5b in figure_cases(
+    met = figure_cases(
         figure=FIGURES["handled_on_time"], unit=april.org.commune, window=Window(Q1.start, Q1.end, TODAY)
     )
+    assert {d.rule.code for d in met if d.petition == april.p5b} == {"petition.processing", "reflection.reply"}
     # The forwarding unit received it and met its processing step by forwarding; nothing more.
+    # The forwarding unit received it; forwarding met its processing and reply clocks; nothing more.
     assert cards["hoan-kiem"].values["received"].value == 1
-    assert cards["hoan-kiem"].values["handled"].value == 1
+    assert cards["hoan-kiem"].values["handled"].value == 2
     assert cards["ba-dinh"].values["received"].value == 5
-    assert cards["ba-dinh"].values["handled"].value == 5
+    assert cards["ba-dinh"].values["handled"].value == 10
 
 
 def test_the_comparison_equals_the_unit_scorecards(april, django_assert_num_queries):

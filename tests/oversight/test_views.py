@@ -29,7 +29,7 @@ def test_the_scorecard_page_links_each_figure_to_a_list_of_the_same_count(client
         response = _get(client, "oversight:scorecard", unit="ba-dinh", period="2026-Q1", head=april.head_a.pk)
     assert response.status_code == 200
     card = response.context["card"]
-    assert card.values["handled_on_time"].display() == "2/3 (67%)"
+    assert card.values["handled_on_time"].display() == "5/6 (83%)"
     for value in card.values.values():
         listed = client.get(value.url)
         assert listed.status_code == 200, value.figure.key
@@ -60,8 +60,8 @@ def test_the_comparison_is_sortable_and_blanks_rates_below_the_minimum(client, a
     rows = response.context["rows"]
     assert rows[0][0].unit.code == "ba-dinh"
     cells = {c.unit.code: {cell["key"]: cell for cell in cells} for c, cells in rows}
-    assert cells["ba-dinh"]["handled_on_time"]["text"] == "4/5 (80%)"
-    assert cells["hoan-kiem"]["handled_on_time"]["text"] == "—"  # one case only
+    assert cells["ba-dinh"]["handled_on_time"]["text"] == "9/10 (90%)"
+    assert cells["hoan-kiem"]["handled_on_time"]["text"] == "—"  # two clocks only
 
 
 def test_charts_carry_their_numbers_as_tables(client, april):
