@@ -33,7 +33,13 @@ def unit_move(*, unit: Unit, parent: Unit | None) -> Unit:
 @transaction.atomic
 def unit_head_assign(*, unit: Unit, user: User, started_on: datetime.date) -> UnitHeadTerm:
     """Close the current head's term and open a new one, so history shows who was head when."""
-    UnitHeadTerm.objects.filter(unit=unit, ended_on__isnull=True).update(ended_on=started_on)
+    current = UnitHeadTerm.objects.filter(unit=unit, ended_on__isnull=True).first()
+    if current is not None and current.user_id == user.pk:
+        return current
+    if current is not None:
+        # Head powers follow the current term only; the terms keep who was head when.
+        Membership.objects.filter(unit=unit, role=Role.HEAD, user_id=current.user_id).delete()
+        UnitHeadTerm.objects.filter(pk=current.pk).update(ended_on=started_on)
     Membership.objects.get_or_create(user=user, unit=unit, role=Role.HEAD)
     return UnitHeadTerm.objects.create(unit=unit, user=user, started_on=started_on)
 

@@ -1,6 +1,7 @@
 """GET /api/v1/deadlines/?rule=<code>&start=YYYY-MM-DD[&complex=1][&remote=1][&extensions=N]"""
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -28,8 +29,9 @@ class DeadlineCalculatorApi(APIView):
                 "rule", OpenApiTypes.STR, required=True, description="Rule code, e.g. petition.processing"
             ),
             OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="Day zero (YYYY-MM-DD)"),
-            OpenApiParameter("complex", OpenApiTypes.BOOL),
-            OpenApiParameter("remote", OpenApiTypes.BOOL),
+            OpenApiParameter("complex", OpenApiTypes.STR, description="1/0, true/false or yes/no"),
+            OpenApiParameter("especially_complex", OpenApiTypes.STR, description="1/0, true/false or yes/no"),
+            OpenApiParameter("remote", OpenApiTypes.STR, description="1/0, true/false or yes/no"),
             OpenApiParameter("extensions", OpenApiTypes.INT),
         ],
         responses={
@@ -48,6 +50,9 @@ class DeadlineCalculatorApi(APIView):
     )
     def get(self, request):
         form = CalculatorForm(request.query_params)
+        # The API speaks ISO 8601 only: 01/02/2027 must never be guessed at.
+        form.fields["start"].input_formats = ["%Y-%m-%d"]
+        form.fields["start"].error_messages["invalid"] = _("Enter the start date as YYYY-MM-DD.")
         if not form.is_valid():
             messages = [f"{field}: {error}" for field, errors in form.errors.items() for error in errors]
             return Response({"detail": " ".join(messages), "errors": form.errors}, status=400)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FlagField, date_input
+
 from . import selectors
 from .models import DeadlineRule
 from .selectors import active_rules
@@ -14,25 +16,35 @@ class CalculatorForm(forms.Form):
     rule = forms.ModelChoiceField(
         label=_("Deadline"), queryset=DeadlineRule.objects.none(), to_field_name="code", empty_label=None
     )
-    start = forms.DateField(label=_("Start date (day zero)"), widget=forms.DateInput(attrs={"type": "date"}))
-    complex = forms.BooleanField(label=_("Complex case"), required=False)
-    remote = forms.BooleanField(label=_("Remote area with difficult travel"), required=False)
+    start = forms.DateField(label=_("Start date (day zero)"), widget=date_input())
+    complex = FlagField(label=_("Complex case"))
+    especially_complex = FlagField(
+        label=_("Especially complex case"), help_text=_("A denunciation's resolution may then be extended twice.")
+    )
+    remote = FlagField(label=_("Remote area with difficult travel"))
     extensions = forms.IntegerField(label=_("Extensions granted"), min_value=0, initial=0, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = active_rules()
         self.fields["rule"].error_messages["invalid_choice"] = _("Unknown deadline rule.")
-        self.fields["start"].error_messages["invalid"] = _("Enter the start date as YYYY-MM-DD.")
+        self.fields["start"].error_messages["invalid"] = _("Enter the start date as dd/mm/yyyy.")
 
     def clean(self):
         cleaned = super().clean()
         rule, extensions = cleaned.get("rule"), cleaned.get("extensions") or 0
-        if rule is not None and extensions > rule.max_extensions:
-            self.add_error(
-                "extensions",
-                _("This deadline allows at most %(n)d extensions.") % {"n": rule.max_extensions},
-            )
+        cleaned["complex"] = bool(cleaned.get("complex") or cleaned.get("especially_complex"))
+        if rule is not None and rule.max_extensions:
+            # Law on Denunciations 2018 Art. 30: once if complex, twice if especially complex.
+            allowed = min(rule.max_extensions, 2 if cleaned.get("especially_complex") else int(cleaned["complex"]))
+            if extensions > allowed:
+                self.add_error(
+                    "extensions",
+                    _("This case may be extended at most %(n)d times (once if complex, twice if especially complex).")
+                    % {"n": allowed},
+                )
+        elif rule is not None and extensions:
+            self.add_error("extensions", _("This deadline cannot be extended."))
         cleaned["extensions"] = extensions
         return cleaned
 

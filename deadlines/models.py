@@ -150,6 +150,8 @@ class Deadline(models.Model):
     fixed_due_date = models.BooleanField(default=False)
     # Suspended (Law on Denunciations 2018 Art. 36): the clock stands still and the sweep skips it.
     paused_at = models.DateField(_("paused since"), null=True, blank=True)
+    # Days spent suspended so far, in the rule's own unit: they are added to the length on resume.
+    paused_days = models.PositiveSmallIntegerField(_("days suspended"), default=0)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, default=Level.NONE)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

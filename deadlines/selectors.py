@@ -1,5 +1,6 @@
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
@@ -68,3 +69,63 @@ def deadlines_for(subject, *, include_closed: bool = True) -> QuerySet[Deadline]
     if not include_closed:
         queryset = queryset.filter(closed_at__isnull=True)
     return queryset.order_by("due_date", "id")
+
+
+@dataclass(frozen=True)
+class FilingLimit:
+    """Whether a complaint came within its filing limit (Law on Complaints 2011 Art. 9 and 33)."""
+
+    admissible: bool
+    limit: datetime.date | None = None
+    # Late but admissible with a recorded legitimate obstacle (Art. 9); a premature second complaint is not.
+    excusable: bool = False
+    message: str = ""
+
+
+def filing_limit_for(petition) -> FilingLimit | None:
+    """None when no limit applies (not a complaint, or the date the decision became known is not recorded)."""
+    from django.utils.translation import gettext as _
+
+    from .services import compute_due_dates, local_date
+
+    if petition.kind != "complaint":
+        return None
+    received = local_date(petition.received_at)
+    if petition.appeal_of_id:
+        rule = DeadlineRule.objects.filter(code="complaint.second_filing_limit", is_active=True).first()
+        if rule is None:
+            return None
+        if petition.first_decision_on is None:
+            # Art. 33: without a first decision, a second complaint is admissible once the first-resolution
+            # deadline has passed.
+            first = (
+                Deadline.objects.filter(petition_id=petition.appeal_of_id, rule__code="complaint.first_resolution")
+                .exclude(closed_as=Deadline.ClosedAs.MET)
+                .first()
+            )
+            if first is not None and first.due_date < received:
+                return FilingLimit(admissible=True)
+            return FilingLimit(
+                admissible=False,
+                message=_(
+                    "A second complaint needs the date of the first decision, unless the first complaint's "
+                    "resolution deadline passed without a decision (Law on Complaints, Art. 33)."
+                ),
+            )
+        start, basis = petition.first_decision_on, _("Law on Complaints, Art. 33")
+        limit = compute_due_dates(rule=rule, start=start, is_remote=petition.is_remote).due_date
+    else:
+        rule = DeadlineRule.objects.filter(code="complaint.filing_limit", is_active=True).first()
+        if rule is None or petition.decision_known_on is None:
+            return None
+        start, basis = petition.decision_known_on, _("Law on Complaints, Art. 9")
+        limit = compute_due_dates(rule=rule, start=start).due_date
+    if received <= limit:
+        return FilingLimit(admissible=True, limit=limit)
+    return FilingLimit(
+        admissible=False,
+        limit=limit,
+        excusable=True,
+        message=_("Filed on %(received)s, after the filing limit of %(limit)s (%(basis)s).")
+        % {"received": f"{received:%d/%m/%Y}", "limit": f"{limit:%d/%m/%Y}", "basis": basis},
+    )

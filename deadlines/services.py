@@ -72,10 +72,12 @@ def compute_due_dates(
     is_complex: bool = False,
     is_remote: bool = False,
     extensions: int = 0,
+    paused_days: int = 0,
     cal: WorkingCalendar | None = None,
 ) -> DueDates:
     cal = cal or WorkingCalendar()
-    length = rule.length_for(is_complex=is_complex, is_remote=is_remote, extensions=extensions)
+    # Suspended time does not count (Law on Denunciations 2018 Art. 36): it lengthens the clock in its own unit.
+    length = rule.length_for(is_complex=is_complex, is_remote=is_remote, extensions=extensions) + paused_days
     due = cal.add_working_days(start, length) if rule.unit == DayUnit.WORKING else cal.calendar_due(start, length)
     return DueDates(
         due_date=due,
@@ -94,12 +96,13 @@ def _rules_for(petition: Petition, events: set[str]) -> list[DeadlineRule]:
         Q(applies_to_kind__isnull=True) | Q(applies_to_kind=petition.kind), is_active=True, start_event__in=events
     )
     result = list(rules)
+    if petition.kind == Kind.DENUNCIATION and petition.is_anonymous:
+        # Law on Denunciations 2018 Art. 25: anonymous content is kept as information, on every path.
+        result = [r for r in result if r.applies_to_kind != Kind.DENUNCIATION]
     if StartEvent.ACCEPTANCE in events:
-        second = (
-            bool(petition.previous_id)
-            and Petition.objects.filter(pk=petition.previous_id, kind=Kind.COMPLAINT).exists()
-        )
-        skip = FIRST_RESOLUTION if second else SECOND_RESOLUTION
+        # Only an explicit second complaint against a first decision opens the second-level rules
+        # (Law on Complaints Art. 37); a forwarded complaint is a first-time case at its new unit.
+        skip = FIRST_RESOLUTION if petition.appeal_of_id else SECOND_RESOLUTION
         result = [r for r in result if r.code != skip]
     return result
 
@@ -199,10 +202,17 @@ def deadlines_on_receipt(*, petition: Petition) -> None:
     _open(petition, _rules_for(petition, _receipt_events(petition)), local_date(petition.received_at))
 
 
-def deadlines_on_status_change(*, petition: Petition, from_status: str, to_status: str) -> None:
-    """Open the deadlines that start at acceptance; close the ones a new state satisfies."""
+def deadlines_on_status_change(*, petition: Petition, from_status: str, to_status: str) -> list[str]:
+    """Open the deadlines that start at acceptance; close the ones a new state satisfies; pause and resume.
+
+    Returns what changed in the deadlines, in words, for the petition's history.
+    """
     now = timezone.now()
     open_deadlines = Deadline.objects.filter(petition_id=petition.pk, closed_at__isnull=True)
+    if to_status == Status.SUSPENDED:
+        return _pause(open_deadlines, timezone.localdate())
+    if from_status == Status.SUSPENDED:
+        return _resume(open_deadlines, timezone.localdate())
     for met_when, statuses in SATISFIED_BY.items():
         if to_status in statuses:
             open_deadlines.filter(rule__met_when=met_when).update(
@@ -213,6 +223,60 @@ def deadlines_on_status_change(*, petition: Petition, from_status: str, to_statu
     if to_status == Status.ACCEPTED and from_status == Status.RECEIVED:
         accepted_at = petition.accepted_at or now
         _open(petition, _rules_for(petition, {StartEvent.ACCEPTANCE}), local_date(accepted_at))
+    return []
+
+
+def _pause(open_deadlines: QuerySet[Deadline], today: datetime.date) -> list[str]:
+    paused = list(open_deadlines.filter(paused_at__isnull=True).select_related("rule"))
+    open_deadlines.filter(paused_at__isnull=True).update(paused_at=today)
+    return [
+        _("%(rule)s: the clock stands still from %(date)s (suspension).")
+        % {"rule": d.rule.name, "date": f"{today:%d/%m/%Y}"}
+        for d in paused
+    ]
+
+
+def _resume(open_deadlines: QuerySet[Deadline], today: datetime.date) -> list[str]:
+    """Move each paused due date by the days spent suspended, counted in the rule's own unit."""
+    cal = WorkingCalendar()
+    moved = []
+    for deadline in open_deadlines.filter(paused_at__isnull=False).select_related("rule"):
+        if deadline.rule.unit == DayUnit.WORKING:
+            days = sum(
+                1
+                for n in range(1, (today - deadline.paused_at).days + 1)
+                if cal.is_working_day(deadline.paused_at + datetime.timedelta(days=n))
+            )
+        else:
+            days = (today - deadline.paused_at).days
+        paused_days = deadline.paused_days + days
+        dates = compute_due_dates(
+            rule=deadline.rule,
+            start=deadline.start_date,
+            is_complex=deadline.is_complex,
+            is_remote=deadline.is_remote,
+            extensions=deadline.extensions,
+            paused_days=paused_days,
+            cal=cal,
+        )
+        Deadline.objects.filter(pk=deadline.pk).update(
+            paused_at=None,
+            paused_days=paused_days,
+            due_date=dates.due_date,
+            due_soon_from=dates.due_soon_from,
+            long_overdue_after=dates.long_overdue_after,
+            level=min(deadline.level, dates.level_on(today)),
+        )
+        moved.append(
+            _("%(rule)s: suspended %(days)d %(unit)s; now due %(date)s.")
+            % {
+                "rule": deadline.rule.name,
+                "days": days,
+                "unit": deadline.rule.get_unit_display(),
+                "date": f"{dates.due_date:%d/%m/%Y}",
+            }
+        )
+    return moved
 
 
 def deadlines_on_reclassify(*, petition: Petition) -> None:
@@ -246,7 +310,7 @@ def deadlines_recompute_open(*, queryset: QuerySet[Deadline] | None = None, toda
     queryset = (queryset if queryset is not None else Deadline.objects.all()).filter(
         closed_at__isnull=True, fixed_due_date=False
     )
-    keys = ("rule_id", "start_date", "is_complex", "is_remote", "extensions")
+    keys = ("rule_id", "start_date", "is_complex", "is_remote", "extensions", "paused_days")
     groups = queryset.order_by().values(*keys, "due_date", "due_soon_from", "long_overdue_after").distinct()
     rules = {rule.pk: rule for rule in DeadlineRule.objects.all()}
     cal = WorkingCalendar()
@@ -258,6 +322,7 @@ def deadlines_recompute_open(*, queryset: QuerySet[Deadline] | None = None, toda
             is_complex=group["is_complex"],
             is_remote=group["is_remote"],
             extensions=group["extensions"],
+            paused_days=group["paused_days"],
             cal=cal,
         )
         current = DueDates(group["due_date"], group["due_soon_from"], group["long_overdue_after"])
@@ -305,13 +370,21 @@ def deadline_rule_save(*, rule: DeadlineRule) -> DeadlineRule:
     return rule
 
 
+def extensions_allowed(*, rule: DeadlineRule, petition: Petition) -> int:
+    """Law on Denunciations 2018 Art. 30: once if the case is complex, twice if especially complex."""
+    if petition.kind != Kind.DENUNCIATION:
+        return 0
+    by_complexity = 2 if petition.is_especially_complex else 1 if petition.is_complex else 0
+    return min(rule.max_extensions, by_complexity)
+
+
 def can_extend(*, user: User, deadline: Deadline) -> bool:
+    petition = deadline.petition
     return (
-        deadline.is_open
-        and deadline.rule.max_extensions > 0
-        and deadline.extensions < deadline.rule.max_extensions
-        and deadline.petition.kind == Kind.DENUNCIATION
-        and jurisdiction_for(user).has_role(Role.HEAD, unit_id=deadline.petition.unit_id)
+        petition is not None
+        and deadline.is_open
+        and deadline.extensions < extensions_allowed(rule=deadline.rule, petition=petition)
+        and jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id)
     )
 
 
@@ -329,10 +402,15 @@ def deadline_extend(*, deadline: Deadline, actor: User, reason: str) -> Extensio
         raise DeadlineError(_("This deadline cannot be extended."))
     if not deadline.is_open:
         raise DeadlineError(_("This deadline is already closed."))
-    if deadline.extensions >= rule.max_extensions:
+    allowed = extensions_allowed(rule=rule, petition=petition)
+    if allowed == 0:
         raise DeadlineError(
-            _("This deadline has already been extended %(n)d times, the most the law allows.")
-            % {"n": rule.max_extensions}
+            _("Only a complex case may be extended (Law on Denunciations, Art. 30): record the complexity first.")
+        )
+    if deadline.extensions >= allowed:
+        raise DeadlineError(
+            _("This deadline has already been extended %(n)d times, the most the law allows for this case.")
+            % {"n": allowed}
         )
     dates = compute_due_dates(
         rule=rule,
@@ -340,6 +418,7 @@ def deadline_extend(*, deadline: Deadline, actor: User, reason: str) -> Extensio
         is_complex=deadline.is_complex,
         is_remote=deadline.is_remote,
         extensions=deadline.extensions + 1,
+        paused_days=deadline.paused_days,
     )
     extension = Extension.objects.create(
         deadline=deadline,

@@ -13,13 +13,11 @@ def action_form(action, petition, user, data=None, files=None):
 
 
 SIMPLE_ACTIONS = {
-    Action.ACCEPT: services.petition_accept,
     Action.GUIDE: services.petition_guide,
     Action.REJECT: services.petition_reject,
     Action.START: services.petition_start,
     Action.SUSPEND: services.petition_suspend,
     Action.RESUME: services.petition_resume,
-    Action.WITHDRAW: services.petition_withdraw,
     Action.CLOSE: services.petition_close,
 }
 
@@ -31,9 +29,15 @@ def action_run(action, petition, user, data):
             **common,
             kind=data["kind"],
             is_complex=data["is_complex"],
+            is_especially_complex=data["is_especially_complex"],
             is_remote=data["is_remote"],
+            decision_known_on=data["decision_known_on"],
             reason=data["reason"],
         )
+    elif action == Action.ACCEPT:
+        services.petition_accept(**common, reason=data["reason"], late_obstacle=data["late_obstacle"])
+    elif action == Action.WITHDRAW:
+        services.petition_withdraw(**common, reason=data["reason"], signs_of_violation=data["signs_of_violation"])
     elif action == Action.FORWARD:
         services.petition_forward(**common, reason=data["reason"], to_unit=data["to_unit"], to_body=data["to_body"])
     elif action == Action.FILE:

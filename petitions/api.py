@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.pagination import CursorPagination
@@ -17,7 +17,6 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.masking import mask_name, masked_identity
 from core.models import Unit
 from core.ratelimit import ratelimit
 from core.selectors import jurisdiction_for
@@ -26,7 +25,7 @@ from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
 from . import actions, exports, selectors, services
 from .filters import PetitionFilter
 from .forms import ExportForm
-from .models import Kind, PetitionRead
+from .models import Kind, Obstacle, PetitionRead
 from .services import PetitionerData, PetitionError
 from .workflow import REASON_REQUIRED, Action, Status, action_possible_in
 
@@ -52,6 +51,9 @@ class PetitionCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=300)
     people_count = serializers.IntegerField(min_value=1, max_value=10000, default=1)
+    confidential = serializers.BooleanField(
+        default=False, help_text="Keep the petitioner's identity confidential (always so for denunciations)."
+    )
 
 
 class PetitionCreatedSerializer(serializers.Serializer):
@@ -109,18 +111,22 @@ class PetitionListSerializer(serializers.Serializer):
     unit = UnitSerializer()
     handler = serializers.SerializerMethodField()
     received_at = serializers.DateTimeField()
-    petitioner_name = serializers.SerializerMethodField(help_text="Masked for denunciations.")
+    petitioner_name = serializers.SerializerMethodField(
+        help_text="Empty when the identity is protected (denunciations): only the audited reveal shows it."
+    )
 
     def get_handler(self, petition) -> str | None:
         return petition.handler.display_name if petition.handler else None
 
     def get_petitioner_name(self, petition) -> str:
-        name = petition.petitioner.full_name
-        return mask_name(name) if petition.is_denunciation else name
+        petitioner = getattr(petition, "petitioner", None)
+        if petitioner is None or petition.identity_protected:
+            return ""
+        return petitioner.full_name
 
 
 class PetitionerSerializer(serializers.Serializer):
-    masked = serializers.BooleanField()
+    masked = serializers.BooleanField(help_text="True when the identity is protected: every field is then empty.")
     full_name = serializers.CharField()
     id_number = serializers.CharField()
     phone = serializers.CharField()
@@ -148,6 +154,20 @@ class HistorySerializer(serializers.Serializer):
         return entry.actor.display_name if entry.actor else None
 
 
+class DeadlineSerializer(serializers.Serializer):
+    rule = serializers.CharField(source="rule.code", help_text="Rule code, e.g. complaint.first_resolution")
+    name = serializers.CharField(source="rule.name")
+    start_date = serializers.DateField()
+    due_date = serializers.DateField()
+    level = serializers.SerializerMethodField(help_text="none, due_soon, overdue or long_overdue")
+    extensions = serializers.IntegerField()
+    paused = serializers.BooleanField(source="is_paused", help_text="The case is suspended: the clock stands still.")
+    closed_as = serializers.CharField(help_text="met, cancelled, or empty while open")
+
+    def get_level(self, deadline) -> str:
+        return {0: "none", 1: "due_soon", 2: "overdue", 3: "long_overdue"}[deadline.level]
+
+
 class PetitionDetailSerializer(PetitionListSerializer):
     content = serializers.CharField()
     people_count = serializers.IntegerField()
@@ -161,11 +181,13 @@ class PetitionDetailSerializer(PetitionListSerializer):
     petitioner = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
 
     def get_petitioner(self, petition) -> dict:
-        source = petition.petitioner
-        if petition.is_denunciation:
-            return {"masked": True, **masked_identity(source)}
+        source = getattr(petition, "petitioner", None)
+        if source is None or petition.identity_protected:
+            # Not even masked: the audited reveal is the only way to see a protected identity.
+            return {"masked": True, **dict.fromkeys(("full_name", "id_number", "phone", "email", "address"), "")}
         return {
             "masked": False,
             "full_name": source.full_name,
@@ -178,12 +200,16 @@ class PetitionDetailSerializer(PetitionListSerializer):
     def get_attachments(self, petition) -> list[dict]:
         result = []
         for number, a in enumerate(petition.attachments.all(), start=1):
-            confidential = petition.is_denunciation and not a.is_decision
+            confidential = petition.identity_protected and not a.is_decision
             name = _("Attachment %(n)d") % {"n": number} if confidential else a.original_name
             result.append(
                 {"id": a.pk, "name": name, "content_type": a.content_type, "size": a.size, "is_decision": a.is_decision}
             )
         return result
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, petition) -> list[dict]:
+        return DeadlineSerializer(petition.deadlines.select_related("rule").order_by("due_date", "id"), many=True).data
 
     def get_history(self, petition) -> list[dict]:
         return HistorySerializer(selectors.petition_timeline(petition), many=True).data
@@ -197,6 +223,12 @@ class ActionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False, help_text="classify")
     is_complex = serializers.BooleanField(required=False, default=False, help_text="classify")
     is_remote = serializers.BooleanField(required=False, default=False, help_text="classify")
+    is_especially_complex = serializers.BooleanField(required=False, default=False, help_text="classify")
+    decision_known_on = serializers.DateField(required=False, allow_null=True, help_text="classify")
+    late_obstacle = serializers.ChoiceField(
+        choices=Obstacle.choices, required=False, allow_blank=True, help_text="accept: a late complaint's obstacle"
+    )
+    signs_of_violation = serializers.BooleanField(required=False, default=False, help_text="withdraw")
     to_unit = serializers.IntegerField(required=False, min_value=1, help_text="forward: unit id")
     to_body = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="forward")
     duplicate_of = serializers.CharField(max_length=14, required=False, allow_blank=True, help_text="file")
@@ -250,6 +282,7 @@ class PetitionCreateApi(PublicApiView):
                 address=data["address"],
             ),
             people_count=data["people_count"],
+            confidential=data["confidential"],
         )
         return Response(
             {"tracking_code": petition.tracking_code, "access_key": access_key, "status": petition.status},

@@ -12,7 +12,6 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.masking import masked_identity
 from core.models import Unit, User
 
 from . import selectors
@@ -55,11 +54,9 @@ def _safe(value) -> str:
 
 def row(petition: Petition) -> list[str]:
     petitioner = getattr(petition, "petitioner", None)
-    if petitioner is None:
+    if petitioner is None or petition.identity_protected:
+        # Protected identities leave no trace in exports, not even masked (Law on Denunciations Art. 47).
         name = id_number = address = ""
-    elif petition.is_denunciation:
-        masked = masked_identity(petitioner)
-        name, id_number, address = masked["full_name"], masked["id_number"], masked["address"]
     else:
         name, id_number, address = petitioner.full_name, petitioner.id_number, petitioner.address
     handling_unit = petition.forwarded_to or petition.unit

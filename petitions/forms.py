@@ -1,15 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MultipleFileField
+from core.forms import MultipleFileField, date_input
 from core.models import Unit
 from core.selectors import units_visible_to
 from core.uploads import validate_upload, validate_uploads
 from core.validators import validate_citizen_id, validate_phone
 
-from .models import Channel, Kind
+from .models import Channel, Kind, Obstacle, Petition
 from .selectors import handler_choices, petitions_visible_to
 from .services import PetitionerData
 from .workflow import Action
@@ -32,12 +33,29 @@ class PetitionForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), max_length=300)
     people_count = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
+    decision_known_on = forms.DateField(
+        label=_("For a complaint: the day you learned of the decision"),
+        required=False,
+        widget=date_input(),
+        help_text=_("A complaint must be filed within 90 days of it (Law on Complaints, Art. 9)."),
+    )
+    confidential = forms.BooleanField(
+        label=_("Keep my identity confidential"),
+        required=False,
+        help_text=_("A denunciation is always kept confidential (Law on Denunciations, Art. 47)."),
+    )
     attachments = MultipleFileField(
         label=_("Attachments"), help_text=_("PDF, JPG or PNG; at most 5 files of 10 MB each.")
     )
 
     def clean_attachments(self):
         return validate_uploads(self.cleaned_data.get("attachments") or [])
+
+    def clean_decision_known_on(self):
+        value = self.cleaned_data.get("decision_known_on")
+        if value and value > timezone.localdate():
+            raise ValidationError(_("This date cannot be in the future."))
+        return value
 
     def petitioner(self) -> PetitionerData:
         data = self.cleaned_data
@@ -56,13 +74,20 @@ class StaffPetitionForm(PetitionForm):
     channel = forms.ChoiceField(
         label=_("Received through"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
     )
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("Received on"), widget=date_input())
     is_anonymous = forms.BooleanField(
         label=_("Anonymous (no name given)"),
         required=False,
         help_text=_("An anonymous denunciation is kept as information, not handled as a denunciation."),
     )
-    field_order = ["channel", "received_on", "kind", "unit", "is_anonymous"]
+    appeal_of = forms.CharField(
+        label=_("Second complaint against (tracking code of the first complaint)"),
+        max_length=20,
+        required=False,
+        help_text=_("Only for an appeal against a first decision; leave empty otherwise."),
+    )
+    first_decision_on = forms.DateField(label=_("Date of the first decision"), required=False, widget=date_input())
+    field_order = ["channel", "received_on", "kind", "unit", "is_anonymous", "appeal_of", "first_decision_on"]
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,12 +101,31 @@ class StaffPetitionForm(PetitionForm):
         value = self.cleaned_data["received_on"]
         if value > timezone.localdate():
             raise ValidationError(_("The date of receipt cannot be in the future."))
+        max_age = settings.PETITION_RECEIVED_MAX_AGE_DAYS
+        if (timezone.localdate() - value).days > max_age:
+            raise ValidationError(
+                _("The date of receipt is more than %(days)d days ago; check the date.") % {"days": max_age}
+            )
         return value
+
+    def clean_appeal_of(self):
+        code = (self.cleaned_data.get("appeal_of") or "").strip().upper()
+        if not code:
+            return None
+        # The first complaint was usually decided by a lower body, outside this unit's own caseload.
+        first = Petition.objects.filter(tracking_code=code).only("pk", "kind").first()
+        if first is None or first.kind != Kind.COMPLAINT:
+            raise ValidationError(_("No complaint with this tracking code."))
+        return first
 
     def clean(self):
         data = super().clean()
         if not data.get("is_anonymous") and not data.get("full_name"):
             self.add_error("full_name", _("Enter the petitioner's name, or tick “Anonymous”."))
+        if data.get("first_decision_on") and not data.get("appeal_of"):
+            self.add_error("appeal_of", _("Give the first complaint's tracking code for its decision date."))
+        if data.get("appeal_of") and data.get("kind") != Kind.COMPLAINT:
+            self.add_error("kind", _("A second complaint is a complaint."))
         return data
 
 
@@ -104,15 +148,44 @@ class ReasonForm(ActionForm):
 class ClassifyForm(ReasonForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     is_complex = forms.BooleanField(label=_("Complex case"), required=False)
+    is_especially_complex = forms.BooleanField(label=_("Especially complex case"), required=False)
     is_remote = forms.BooleanField(label=_("Remote area"), required=False)
-    field_order = ["kind", "is_complex", "is_remote", "reason"]
+    decision_known_on = forms.DateField(
+        label=_("Date the complainant learned of the decision"), required=False, widget=date_input()
+    )
+    field_order = ["kind", "is_complex", "is_especially_complex", "is_remote", "decision_known_on", "reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = _("Note")
+        self.fields["reason"].label = _("Reason (required when the complexity changes)")
         petition = self.petition
         if not self.is_bound:
-            self.initial.update(kind=petition.kind, is_complex=petition.is_complex, is_remote=petition.is_remote)
+            self.initial.update(
+                kind=petition.kind,
+                is_complex=petition.is_complex,
+                is_especially_complex=petition.is_especially_complex,
+                is_remote=petition.is_remote,
+                decision_known_on=petition.decision_known_on,
+            )
+
+
+class AcceptForm(ReasonForm):
+    late_obstacle = forms.ChoiceField(
+        label=_("Filed late: legitimate obstacle"),
+        choices=[("", "—"), *Obstacle.choices],
+        required=False,
+        help_text=_("Only for a complaint past its filing limit (Law on Complaints, Art. 9); describe it below."),
+    )
+    field_order = ["late_obstacle", "reason"]
+
+
+class WithdrawForm(ReasonForm):
+    signs_of_violation = forms.BooleanField(
+        label=_("There are signs of a violation: handling continues"),
+        required=False,
+        help_text=_("Only for a denunciation (Law on Denunciations, Art. 33)."),
+    )
+    field_order = ["signs_of_violation", "reason"]
 
 
 class ForwardForm(ReasonForm):
@@ -172,6 +245,8 @@ class NoteForm(ActionForm):
 
 
 ACTION_FORMS = {
+    Action.ACCEPT: AcceptForm,
+    Action.WITHDRAW: WithdrawForm,
     Action.CLASSIFY: ClassifyForm,
     Action.FORWARD: ForwardForm,
     Action.FILE: FileForm,

@@ -37,6 +37,15 @@ class Channel(models.TextChoices):
     IMPORTED = "imported", _("Imported from another portal")
 
 
+class Obstacle(models.TextChoices):
+    """Legitimate obstacles that excuse a late complaint (Law on Complaints 2011 Art. 9)."""
+
+    ILLNESS = "illness", _("Illness")
+    DISASTER = "disaster", _("Natural disaster or enemy sabotage")
+    TRAVEL = "travel", _("Work or study far away")
+    OTHER = "other", _("Another objective obstacle")
+
+
 class Petition(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=14, unique=True, default=new_tracking_code)
     access_key_digest = models.CharField(max_length=64, editable=False)
@@ -48,7 +57,13 @@ class Petition(models.Model):
     search_text = models.CharField(max_length=200, blank=True, editable=False)
     people_count = models.PositiveIntegerField(_("number of people"), default=1)
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    # Law on Denunciations 2018 Art. 47, Decree 31/2019: set when the petition is filed or registered as a
+    # denunciation, or the petitioner asks for confidentiality. Reclassification never clears it; only a
+    # head's recorded decision does (petition_protection_lift). Every surface masks by this flag, not by kind.
+    identity_protected = models.BooleanField(_("identity protected"), default=False)
     is_complex = models.BooleanField(_("complex case"), default=False)
+    # Law on Denunciations 2018 Art. 30: a complex case may be extended once, an especially complex one twice.
+    is_especially_complex = models.BooleanField(_("especially complex case"), default=False)
     is_remote = models.BooleanField(_("remote area"), default=False)
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("receiving unit"))
@@ -86,13 +101,29 @@ class Petition(models.Model):
         related_name="duplicates",
         verbose_name=_("duplicate of"),
     )
-    previous = models.ForeignKey(
+    # Links have kinds (domain.md): a forward is the same matter at the competent unit, a first-time
+    # case there; only a second complaint against a first decision opens the second-level rules.
+    forwarded_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="follow_ups",
-        verbose_name=_("earlier petition (second complaint, forwarding)"),
+        related_name="forwards",
+        verbose_name=_("forwarded from"),
+    )
+    appeal_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("second complaint against"),
+    )
+    # Law on Complaints Art. 9 and 33: the filing limits run from these dates.
+    decision_known_on = models.DateField(_("date the complainant learned of the decision"), null=True, blank=True)
+    first_decision_on = models.DateField(_("date of the first decision"), null=True, blank=True)
+    late_obstacle = models.CharField(
+        _("legitimate obstacle to filing in time"), max_length=10, choices=Obstacle.choices, blank=True
     )
     forwarded_to = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("forwarded to")
@@ -146,7 +177,15 @@ class Petitioner(models.Model):
 
 
 # Besides the staff actions, the history records receipt and decisions taken elsewhere (extensions).
-HISTORY_ACTIONS = [("receive", _("Received")), *Action.choices, ("extend", _("Deadline extended"))]
+HISTORY_ACTIONS = [
+    ("receive", _("Received")),
+    *Action.choices,
+    ("extend", _("Deadline extended")),
+    ("deadline", _("Deadline paused or moved")),
+    ("withdraw_noted", _("Withdrawal noted, handling continues")),
+    ("protect", _("Identity protection applied")),
+    ("unprotect", _("Identity protection lifted")),
+]
 
 
 class PetitionHistory(models.Model):

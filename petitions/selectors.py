@@ -13,7 +13,7 @@ from core.crypto import blind_index
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
 
-from .models import Attachment, IdentityReveal, Kind, Petition, PetitionHistory, PetitionNote
+from .models import Attachment, IdentityReveal, Petition, PetitionHistory, PetitionNote
 from .services import access_key_digest, may_reveal_identity, normalize_for_search
 from .workflow import OPEN_STATUSES, Status
 
@@ -29,7 +29,7 @@ def petition_list(user: User) -> QuerySet[Petition]:
 
 def petition_detail(user: User, pk: int) -> Petition:
     queryset = petitions_visible_to(user).select_related(
-        "unit", "handler", "petitioner", "duplicate_of", "previous", "forwarded_to", "citizen"
+        "unit", "handler", "petitioner", "duplicate_of", "forwarded_from", "appeal_of", "forwarded_to", "citizen"
     )
     petition = get_object_or_404(queryset, pk=pk)
     return petition
@@ -76,17 +76,17 @@ def petition_search_q(text: str) -> Q:
     if digits and len(digits) >= 9:
         digest = blind_index(digits)
         # Looking a person up by ID number or phone must not tell who denounced whom.
-        q |= (Q(petitioner__id_number_digest=digest) | Q(petitioner__phone_digest=digest)) & ~Q(kind=Kind.DENUNCIATION)
+        q |= (Q(petitioner__id_number_digest=digest) | Q(petitioner__phone_digest=digest)) & Q(identity_protected=False)
     return q
 
 
 def possible_duplicates(petition: Petition, *, limit: int = 5, include_confidential: bool = False) -> list[Petition]:
     """Same petitioner (ID number or phone digest) with a similar title, newest first.
 
-    Linking by identity would tell who a denouncer is, so denunciations take part only for a
+    Linking by identity would tell who a denouncer is, so protected petitions take part only for a
     viewer who may reveal the identity (include_confidential).
     """
-    if petition.is_denunciation and not include_confidential:
+    if petition.identity_protected and not include_confidential:
         return []
     petitioner = petition.petitioner
     same_person = Q(pk__in=[])
@@ -98,7 +98,7 @@ def possible_duplicates(petition: Petition, *, limit: int = 5, include_confident
         Petition.objects.filter(same_person).exclude(pk=petition.pk).select_related("unit").order_by("-received_at")
     )
     if not include_confidential:
-        candidates = candidates.exclude(kind=Kind.DENUNCIATION)
+        candidates = candidates.exclude(identity_protected=True)
     candidates = candidates[:50]
     title = normalize_for_search(petition.title)
     scored = [(difflib.SequenceMatcher(None, title, normalize_for_search(c.title)).ratio(), c) for c in candidates]
@@ -131,7 +131,7 @@ def attachment_for_download(user: User, pk: int) -> Attachment:
     if jurisdiction_for(user).is_staff:
         if not petitions_visible_to(user).filter(pk=petition.pk).exists():
             raise Http404
-        if petition.is_denunciation and not attachment.is_decision and not recent_reveal_exists(user, petition):
+        if petition.identity_protected and not attachment.is_decision and not recent_reveal_exists(user, petition):
             raise PermissionDenied
     elif petition.citizen_id != user.pk:
         raise Http404

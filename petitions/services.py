@@ -1,5 +1,6 @@
 """Every write to a petition goes through here: checks, a conditional update, a history row."""
 
+import datetime
 import hashlib
 import hmac
 import secrets
@@ -15,6 +16,7 @@ from core.crypto import blind_index
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for, unit_current_head
 from deadlines import services as deadline_services
+from deadlines.selectors import filing_limit_for
 
 from . import notifications
 from .models import (
@@ -23,6 +25,7 @@ from .models import (
     Channel,
     IdentityReveal,
     Kind,
+    Obstacle,
     Petition,
     Petitioner,
     PetitionHistory,
@@ -124,7 +127,11 @@ def _transition(petition: Petition, *, to_status: str, action: str, actor: User 
         setattr(petition, name, value)
     petition.status, petition.status_changed_at = to_status, now
     _record(petition, action, actor, reason, from_status=from_status, to_status=to_status, is_public=True)
-    deadline_services.deadlines_on_status_change(petition=petition, from_status=from_status, to_status=to_status)
+    moved = deadline_services.deadlines_on_status_change(
+        petition=petition, from_status=from_status, to_status=to_status
+    )
+    for text in moved:
+        _record(petition, "deadline", actor, text, is_public=True)
     notifications.status_changed(petition=petition)
     return petition
 
@@ -150,10 +157,21 @@ def petition_submit(
     created_by: User | None = None,
     uploads: list[tuple] = (),
     is_anonymous: bool = False,
-    previous: Petition | None = None,
-    received_at=None,
+    confidential: bool = False,
+    forwarded_from: Petition | None = None,
+    appeal_of: Petition | None = None,
+    first_decision_on: datetime.date | None = None,
+    decision_known_on: datetime.date | None = None,
+    received_at: datetime.datetime | None = None,
 ) -> tuple[Petition, str]:
-    """File a petition. Returns it with its access key, which is shown once and stored only as a digest."""
+    """File a petition. Returns it with its access key, which is shown once and stored only as a digest.
+
+    A denunciation, or a petitioner who asks for it, gets identity protection (Law on Denunciations Art. 47).
+    """
+    received_at = received_at or timezone.now()
+    _check_received_at(received_at)
+    if appeal_of is not None and (kind != Kind.COMPLAINT or appeal_of.kind != Kind.COMPLAINT):
+        raise PetitionError(_("Only a complaint can be a second complaint against a first complaint's decision."))
     access_key = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
     petition = Petition(
         kind=kind,
@@ -166,8 +184,12 @@ def petition_submit(
         citizen=citizen if citizen and citizen.is_authenticated else None,
         created_by=created_by,
         is_anonymous=is_anonymous,
-        previous=previous,
-        received_at=received_at or timezone.now(),
+        identity_protected=confidential or kind == Kind.DENUNCIATION,
+        forwarded_from=forwarded_from,
+        appeal_of=appeal_of,
+        first_decision_on=first_decision_on,
+        decision_known_on=decision_known_on,
+        received_at=received_at,
     )
     petition.access_key_digest = access_key_digest(petition.tracking_code, access_key)
     petition.save()
@@ -180,7 +202,7 @@ def petition_submit(
         address=petitioner.address.strip(),
         id_number_digest=blind_index(petitioner.id_number),
         phone_digest=blind_index(petitioner.phone),
-        name_search="" if kind == Kind.DENUNCIATION else normalize_for_search(petitioner.full_name)[:150],
+        name_search="" if petition.identity_protected else normalize_for_search(petitioner.full_name)[:150],
     )
     for upload, extension, content_type in uploads:
         _attach(petition, upload, extension, content_type, uploaded_by=created_by or citizen)
@@ -197,6 +219,20 @@ def petition_submit(
     deadline_services.deadlines_on_receipt(petition=petition)
     notifications.petition_received(petition=petition)
     return petition, access_key
+
+
+def _check_received_at(received_at: datetime.datetime) -> None:
+    """A date of receipt in the future, or older than the configured limit, is a typing error."""
+    received_on = timezone.localtime(received_at).date()
+    today = timezone.localdate()
+    if received_on > today:
+        raise PetitionError(_("The date of receipt cannot be in the future."))
+    max_age = settings.PETITION_RECEIVED_MAX_AGE_DAYS
+    if (today - received_on).days > max_age:
+        raise PetitionError(
+            _("The date of receipt %(date)s is more than %(days)d days ago; check the date.")
+            % {"date": f"{received_on:%d/%m/%Y}", "days": max_age}
+        )
 
 
 def _attach(petition, upload, extension, content_type, *, uploaded_by=None, is_decision=False) -> Attachment:
@@ -216,42 +252,95 @@ def _attach(petition, upload, extension, content_type, *, uploaded_by=None, is_d
 
 @transaction.atomic
 def petition_classify(
-    *, petition: Petition, actor: User, kind: str, is_complex: bool, is_remote: bool, reason: str = ""
+    *,
+    petition: Petition,
+    actor: User,
+    kind: str,
+    is_complex: bool,
+    is_remote: bool,
+    is_especially_complex: bool = False,
+    decision_known_on: datetime.date | None = None,
+    reason: str = "",
 ) -> Petition:
+    """Kind, complexity, remoteness and the date the decision became known: each change is a recorded decision."""
     _ensure_can(actor, petition, Action.CLASSIFY)
+    reason = (reason or "").strip()
+    is_complex = is_complex or is_especially_complex
+    # Law on Denunciations 2018 Art. 25: anonymous content is information, never a denunciation; once a
+    # case is accepted, turning it into a denunciation would start a denunciation clock.
+    if kind == Kind.DENUNCIATION and petition.is_anonymous and petition.status != Status.RECEIVED:
+        raise PetitionError(
+            _("An anonymous petition is not handled as a denunciation (Law on Denunciations, Art. 25).")
+        )
     changes = []
     if kind != petition.kind:
         changes.append(_("kind: %(old)s → %(new)s") % {"old": petition.get_kind_display(), "new": Kind(kind).label})
     if is_complex != petition.is_complex:
         changes.append(_("complex: %(v)s") % {"v": _("yes") if is_complex else _("no")})
+    if is_especially_complex != petition.is_especially_complex:
+        changes.append(_("especially complex: %(v)s") % {"v": _("yes") if is_especially_complex else _("no")})
     if is_remote != petition.is_remote:
         changes.append(_("remote area: %(v)s") % {"v": _("yes") if is_remote else _("no")})
+    if decision_known_on and decision_known_on != petition.decision_known_on:
+        changes.append(_("decision known on: %(d)s") % {"d": f"{decision_known_on:%d/%m/%Y}"})
     if not changes:
         raise PetitionError(_("Nothing was changed."))
+    complexity_changed = (is_complex, is_especially_complex) != (petition.is_complex, petition.is_especially_complex)
+    if complexity_changed and not reason:
+        raise PetitionError(_("Give the reason for the decision on the case's complexity."))
     petition.kind, petition.is_complex, petition.is_remote = kind, is_complex, is_remote
-    petition.save(update_fields=["kind", "is_complex", "is_remote", "updated_at"])
-    if kind == Kind.DENUNCIATION:
-        Petitioner.objects.filter(petition=petition).update(name_search="")
+    petition.is_especially_complex = is_especially_complex
+    petition.decision_known_on = decision_known_on or petition.decision_known_on
+    # Protection survives any reclassification; a petition that turns out to denounce someone gains it.
+    gains_protection = kind == Kind.DENUNCIATION and not petition.identity_protected
+    petition.identity_protected = petition.identity_protected or gains_protection
+    petition.save(
+        update_fields=[
+            "kind",
+            "is_complex",
+            "is_especially_complex",
+            "is_remote",
+            "decision_known_on",
+            "identity_protected",
+            "updated_at",
+        ]
+    )
     _record(petition, Action.CLASSIFY, actor, "; ".join(changes + ([reason] if reason else [])))
+    if gains_protection:
+        Petitioner.objects.filter(petition=petition).update(name_search="")
+        _record(petition, "protect", actor, _("The petition was reclassified as a denunciation."))
     deadline_services.deadlines_on_reclassify(petition=petition)
     return petition
 
 
 @transaction.atomic
-def petition_accept(*, petition: Petition, actor: User, reason: str = "") -> Petition:
+def petition_accept(*, petition: Petition, actor: User, reason: str = "", late_obstacle: str = "") -> Petition:
+    """Accept (thụ lý). A complaint past its filing limit needs a recorded legitimate obstacle (Art. 9)."""
     _ensure_can(actor, petition, Action.ACCEPT)
+    reason = (reason or "").strip()
     if petition.is_denunciation and petition.is_anonymous:
         raise PetitionError(
             _("An anonymous denunciation is not handled as a denunciation: file it as information instead.")
         )
-    return _transition(
-        petition,
-        to_status=Status.ACCEPTED,
-        action=Action.ACCEPT,
-        actor=actor,
-        reason=reason,
-        accepted_at=timezone.now(),
-    )
+    limit = filing_limit_for(petition)
+    fields = {"accepted_at": timezone.now()}
+    if limit is not None and not limit.admissible:
+        if not limit.excusable:
+            raise PetitionError(limit.message)
+        if late_obstacle not in Obstacle.values or not reason:
+            raise PetitionError(
+                _(
+                    "%(problem)s Accept it only with a legitimate obstacle and its description "
+                    "(Law on Complaints, Art. 9), or reject it as out of time."
+                )
+                % {"problem": limit.message}
+            )
+        fields["late_obstacle"] = late_obstacle
+        reason = _("Filed late, accepted for a legitimate obstacle (%(obstacle)s): %(reason)s") % {
+            "obstacle": Obstacle(late_obstacle).label,
+            "reason": reason,
+        }
+    return _transition(petition, to_status=Status.ACCEPTED, action=Action.ACCEPT, actor=actor, reason=reason, **fields)
 
 
 @transaction.atomic
@@ -293,28 +382,66 @@ def petition_forward(
             citizen=petition.citizen,
             created_by=actor,
             is_anonymous=petition.is_anonymous,
-            previous=petition,
+            confidential=petition.identity_protected,
+            decision_known_on=petition.decision_known_on,
+            forwarded_from=petition,
         )
     return petition
 
 
-def _simple_transition(action: str):
-    @transaction.atomic
-    def service(*, petition: Petition, actor: User, reason: str = "") -> Petition:
-        _ensure_can(actor, petition, action)
-        reason = _require_reason(action, reason)
-        return _transition(petition, to_status=ACTION_TARGET[action], action=action, actor=actor, reason=reason)
-
-    service.__name__ = f"petition_{action}"
-    return service
+def _simple(action: str, petition: Petition, actor: User, reason: str) -> Petition:
+    _ensure_can(actor, petition, action)
+    reason = _require_reason(action, reason)
+    return _transition(petition, to_status=ACTION_TARGET[action], action=action, actor=actor, reason=reason)
 
 
-petition_guide = _simple_transition(Action.GUIDE)
-petition_reject = _simple_transition(Action.REJECT)
-petition_start = _simple_transition(Action.START)
-petition_suspend = _simple_transition(Action.SUSPEND)
-petition_withdraw = _simple_transition(Action.WITHDRAW)
-petition_close = _simple_transition(Action.CLOSE)
+@transaction.atomic
+def petition_guide(*, petition: Petition, actor: User, reason: str = "") -> Petition:
+    return _simple(Action.GUIDE, petition, actor, reason)
+
+
+@transaction.atomic
+def petition_reject(*, petition: Petition, actor: User, reason: str = "") -> Petition:
+    return _simple(Action.REJECT, petition, actor, reason)
+
+
+@transaction.atomic
+def petition_start(*, petition: Petition, actor: User, reason: str = "") -> Petition:
+    return _simple(Action.START, petition, actor, reason)
+
+
+@transaction.atomic
+def petition_suspend(*, petition: Petition, actor: User, reason: str = "") -> Petition:
+    """Suspend handling: the open deadlines stand still until it resumes (Law on Denunciations Art. 36)."""
+    return _simple(Action.SUSPEND, petition, actor, reason)
+
+
+@transaction.atomic
+def petition_close(*, petition: Petition, actor: User, reason: str = "") -> Petition:
+    return _simple(Action.CLOSE, petition, actor, reason)
+
+
+@transaction.atomic
+def petition_withdraw(
+    *, petition: Petition, actor: User, reason: str = "", signs_of_violation: bool = False
+) -> Petition:
+    """The petitioner withdraws. A denunciation whose handler found signs of a violation goes on being
+    handled (Law on Denunciations 2018 Art. 33): the withdrawal is recorded, the status does not change."""
+    if not signs_of_violation:
+        return _simple(Action.WITHDRAW, petition, actor, reason)
+    _ensure_can(actor, petition, Action.WITHDRAW)
+    reason = _require_reason(Action.WITHDRAW, reason)
+    if not petition.is_denunciation or petition.status == Status.RECEIVED:
+        raise PetitionError(_("Only an accepted denunciation goes on being handled after a withdrawal."))
+    _record(
+        petition,
+        "withdraw_noted",
+        actor,
+        _("Withdrawal recorded; handling continues because there are signs of a violation (Art. 33): %(reason)s")
+        % {"reason": reason},
+        is_public=True,
+    )
+    return petition
 
 
 @transaction.atomic
@@ -402,6 +529,40 @@ def may_reveal_identity(*, user: User, petition: Petition) -> bool:
         return jurisdiction_for(user).has_role(Role.HANDLER, Role.HEAD, unit_id=petition.unit_id)
     if not jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id):
         return False
+    return _is_current_head(user, petition)
+
+
+@transaction.atomic
+def petition_protection_lift(*, petition: Petition, actor: User, reason: str) -> Petition:
+    """Lift a petitioner's identity protection: only the current head of the unit, with a recorded reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PetitionError(_("A written reason is required for this action."))
+    if not petition.identity_protected:
+        raise PetitionError(_("This petitioner's identity is not protected."))
+    if not may_lift_protection(user=actor, petition=petition):
+        raise PetitionError(_("Only the head of the unit may lift the protection of an identity."))
+    updated = Petition.objects.filter(pk=petition.pk, identity_protected=True).update(
+        identity_protected=False, updated_at=timezone.now()
+    )
+    if not updated:
+        raise PetitionError(_("This petition was changed by someone else meanwhile. Reload the page and try again."))
+    petition.identity_protected = False
+    source = Petitioner.objects.filter(petition=petition).first()
+    if source is not None:
+        Petitioner.objects.filter(pk=source.pk).update(name_search=normalize_for_search(source.full_name)[:150])
+    _record(petition, "unprotect", actor, reason)
+    return petition
+
+
+def may_lift_protection(*, user: User, petition: Petition) -> bool:
+    """Lifting protection is the current head's decision alone (Decree 31/2019)."""
+    if not user.is_authenticated or not jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id):
+        return False
+    return _is_current_head(user, petition)
+
+
+def _is_current_head(user: User, petition: Petition) -> bool:
     head = unit_current_head(petition.unit)
     return head is not None and head.pk == user.pk
 

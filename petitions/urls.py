@@ -18,6 +18,7 @@ urlpatterns = [
     path("can-bo/don/xuat.csv", views.petition_export, name="export"),
     path("can-bo/don/<int:pk>/", views.petition_detail, name="detail"),
     path("can-bo/don/<int:pk>/danh-tinh/", views.petitioner_reveal, name="reveal"),
+    path("can-bo/don/<int:pk>/bo-bao-mat/", views.petition_protection_lift, name="unprotect"),
     path("can-bo/don/<int:pk>/<str:action>/", views.petition_action, name="action"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment"),
 ]

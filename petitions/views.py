@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,16 +41,22 @@ def petition_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         is_citizen = request.user.is_authenticated and not jurisdiction_for(request.user).is_staff
-        petition, access_key = services.petition_submit(
-            kind=data["kind"],
-            title=data["title"],
-            content=data["content"],
-            unit=data["unit"],
-            petitioner=form.petitioner(),
-            people_count=data["people_count"],
-            citizen=request.user if is_citizen else None,
-            uploads=data["attachments"],
-        )
+        try:
+            petition, access_key = services.petition_submit(
+                kind=data["kind"],
+                title=data["title"],
+                content=data["content"],
+                unit=data["unit"],
+                petitioner=form.petitioner(),
+                people_count=data["people_count"],
+                citizen=request.user if is_citizen else None,
+                uploads=data["attachments"],
+                confidential=data["confidential"],
+                decision_known_on=data["decision_known_on"],
+            )
+        except PetitionError as exc:
+            form.add_error(None, str(exc))
+            return render(request, "petitions/create.html", {"form": form}, status=400)
         request.session["filed"] = {"code": petition.tracking_code, "key": access_key}
         return redirect("petitions:filed")
     return render(request, "petitions/create.html", {"form": form})
@@ -133,7 +140,7 @@ def petition_list(request):
 
 
 def _render_detail(request, petition, bound_form=None, bound_action=None, revealed=None, reveal_form=None):
-    can_reveal = petition.is_denunciation and services.may_reveal_identity(user=request.user, petition=petition)
+    can_reveal = petition.identity_protected and services.may_reveal_identity(user=request.user, petition=petition)
     allowed = services.allowed_actions(user=request.user, petition=petition)
     if bound_action and bound_action not in allowed:
         allowed.append(bound_action)  # keep the refused form, its message and what was typed visible
@@ -160,6 +167,8 @@ def _render_detail(request, petition, bound_form=None, bound_action=None, reveal
             "deadlines": deadlines_for_petitions([petition.pk]).get(petition.pk, []),
             "can_extend": jurisdiction_for(request.user).has_role(Role.HEAD, unit_id=petition.unit_id),
             "can_reveal": can_reveal,
+            "can_lift_protection": petition.identity_protected
+            and services.may_lift_protection(user=request.user, petition=petition),
             "reveal_form": reveal_form or (RevealForm() if can_reveal else None),
             "revealed": revealed,
             "reveals": selectors.identity_reveals(petition) if can_reveal else [],
@@ -193,6 +202,26 @@ def petitioner_reveal(request, pk):
     if form.errors:
         response.status_code = 400
     return response
+
+
+@staff_required
+@require_POST
+def petition_protection_lift(request, pk):
+    """The head's recorded decision to lift a petitioner's identity protection."""
+    petition = selectors.petition_detail(request.user, pk)
+    if not services.may_lift_protection(user=request.user, petition=petition):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.petition_protection_lift(petition=petition, actor=request.user, reason=form.cleaned_data["reason"])
+        except PetitionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The identity protection was lifted; the decision was recorded."))
+    else:
+        messages.error(request, _("A written reason is required for this action."))
+    return redirect("petitions:detail", pk=petition.pk)
 
 
 @staff_required
@@ -245,28 +274,36 @@ def petition_register(request):
             if received_on == timezone.localdate()
             else timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(8)))
         )
-        petition, access_key = services.petition_submit(
-            kind=data["kind"],
-            title=data["title"],
-            content=data["content"],
-            unit=data["unit"],
-            petitioner=form.petitioner(),
-            channel=data["channel"],
-            people_count=data["people_count"],
-            created_by=request.user,
-            uploads=data["attachments"],
-            is_anonymous=data["is_anonymous"],
-            received_at=received_at,
-        )
-        messages.success(
-            request,
-            _(
-                "Registered %(code)s. Access key for the citizen: %(key)s "
-                "(write it on the receipt; it is not shown again)."
+        try:
+            petition, access_key = services.petition_submit(
+                kind=data["kind"],
+                title=data["title"],
+                content=data["content"],
+                unit=data["unit"],
+                petitioner=form.petitioner(),
+                channel=data["channel"],
+                people_count=data["people_count"],
+                created_by=request.user,
+                uploads=data["attachments"],
+                is_anonymous=data["is_anonymous"],
+                confidential=data["confidential"],
+                appeal_of=data["appeal_of"],
+                first_decision_on=data["first_decision_on"],
+                decision_known_on=data["decision_known_on"],
+                received_at=received_at,
             )
-            % {"code": petition.tracking_code, "key": access_key},
-        )
-        return redirect("petitions:detail", pk=petition.pk)
+        except PetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Registered %(code)s. Access key for the citizen: %(key)s "
+                    "(write it on the receipt; it is not shown again)."
+                )
+                % {"code": petition.tracking_code, "key": access_key},
+            )
+            return redirect("petitions:detail", pk=petition.pk)
     return render(request, "petitions/register.html", {"form": form})
 
 

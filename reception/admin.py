@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdminMixin
 
 from . import services
-from .models import BookingEvent, ReceptionSchedule, ReceptionSession, RequiredFrequency
+from .models import BookingEvent, ReceptionSchedule, ReceptionSession, RequiredFrequency, VisitIdentityReveal
 
 
 @admin.register(RequiredFrequency)
@@ -42,3 +42,11 @@ class BookingEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """History is append-only: visible, never edited."""
 
     list_display = ["booking", "from_status", "to_status", "created_at", "actor"]
+
+
+@admin.register(VisitIdentityReveal)
+class VisitIdentityRevealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The reveal log is append-only; the identity itself is never in the admin."""
+
+    list_display = ["visit", "user", "created_at", "reason"]
+    list_select_related = ["visit", "user"]

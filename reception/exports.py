@@ -1,7 +1,8 @@
 """The reception book (Form 03, Circular 04/2021/TT-TTCP) as rows for print, CSV and XLSX.
 
-A denouncer's identity never leaves the portal (Law on Denunciations Art. 47): in every output
-their name, address and ID number are replaced by a mark.
+A protected visitor's identity (a denouncer's, or one who asked for confidentiality) never leaves
+the portal (Law on Denunciations 2018 Art. 47): in every output their name, address, ID number and
+representatives are replaced by a neutral mark, with nothing of the identity left in it.
 """
 
 import csv
@@ -48,9 +49,10 @@ def handling_text(visit) -> str:
 
 
 def book_rows(visits):
-    hidden = _("(confidential)")
+    """Rows of Form 03. A protected visitor's identity is not even masked: a neutral mark only."""
+    hidden = _("Confidential identity")
     for visit in visits:
-        secret = visit.is_denunciation
+        secret = visit.is_protected
         representatives = [r.full_name for r in visit.representatives.all()] if not secret else []
         notes = visit.notes
         if representatives:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_input
 from core.models import Unit, User
 from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
 from petitions.models import Kind
@@ -14,7 +15,7 @@ from .rules import representatives_error
 from .services import RepresentativeData, VisitorData
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -187,6 +188,14 @@ class VisitForm(forms.Form):
     petition_kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("— not classified yet —")), *Kind.choices], required=False
     )
+    confidential = forms.BooleanField(
+        label=_("The visitor asks for their identity to be kept confidential"),
+        required=False,
+        help_text=_(
+            "A denunciation is always confidential. The name, ID number, phone and address are then shown "
+            "only through a recorded reveal by the head or the officer handling the visit."
+        ),
+    )
     people_count = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
     representatives = forms.CharField(
         label=_("Representatives of the group"),
@@ -286,11 +295,48 @@ class ConclusionForm(forms.Form):
     text = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
 
 
+class VisitRevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see the identity?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Recorded with your name and the time, for the inspectors."),
+    )
+
+
+class WrittenAnswerForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Document number"), max_length=60, required=False, help_text=_("E.g. 125/TB-UBND")
+    )
+    answered_on = forms.DateField(label=_("Date of the answer"), widget=DATE)
+    text = forms.CharField(
+        label=_("Text of the answer"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=_(
+            "Accepted and to be handled, forwarded to the competent body, or guidance given, with the reasons."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+
+    def clean_answered_on(self):
+        value = self.cleaned_data["answered_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The answer cannot be dated in the future."))
+        return value
+
+
 class CitizenLookupForm(forms.Form):
     id_number = forms.CharField(label=_("Citizen ID number"), max_length=12, validators=[validate_citizen_id])
 
 
 class MonthForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+        label=_("Month"),
+        input_formats=["%m/%Y", "%Y-%m"],
+        widget=forms.DateInput(attrs={"placeholder": _("mm/yyyy"), "inputmode": "numeric"}, format="%m/%Y"),
+        error_messages={"invalid": _("Enter the month as mm/yyyy, e.g. 12/2026.")},
     )

@@ -265,6 +265,9 @@ class Visit(models.Model):
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True)
     content = models.TextField(_("content"))
     petition_kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
+    # Set when the visit is logged or registered as a denunciation, or the visitor asks for it, and
+    # never cleared by a change of kind (Law on Denunciations 2018 Art. 47, Decree 31/2019).
+    identity_protected = models.BooleanField(_("identity kept confidential"), default=False)
     people_count = models.PositiveSmallIntegerField(_("number of people"), default=1)
     previously_handled_by = models.CharField(_("body that already handled it"), max_length=200, blank=True)
 
@@ -311,6 +314,45 @@ class Visit(models.Model):
     @property
     def is_denunciation(self) -> bool:
         return self.petition_kind == Kind.DENUNCIATION
+
+    @property
+    def is_protected(self) -> bool:
+        """The identity is shown only through the audited reveal (load `petition` with the visit)."""
+        return (
+            self.identity_protected
+            or self.is_denunciation
+            or (self.petition_id is not None and (self.petition.identity_protected or self.petition.is_denunciation))
+        )
+
+
+# The same test as Visit.is_protected, for querysets (search, look-ups).
+PROTECTED_VISITS = (
+    Q(identity_protected=True)
+    | Q(petition_kind=Kind.DENUNCIATION)
+    | Q(petition__identity_protected=True)
+    | Q(petition__kind=Kind.DENUNCIATION)
+)
+
+
+class VisitIdentityReveal(models.Model):
+    """Append-only access log: who saw a protected visitor's identity, when and why (Decree 31/2019).
+
+    Written only by reception.services.visit_identity_reveal; there is no update or delete path.
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="identity_reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("visitor identity reveal")
+        verbose_name_plural = _("visitor identity reveals")
+        indexes = [models.Index(fields=["visit", "user", "-created_at"], name="reveal_visit_user")]
+
+    def __str__(self):
+        return f"{self.visit_id} – {self.user_id} – {self.created_at:%d/%m/%Y %H:%M}"
 
 
 class VisitRepresentative(models.Model):
@@ -366,3 +408,28 @@ class HeadConclusion(models.Model):
 
     def __str__(self):
         return f"{self.visit} – {self.get_direction_display()}"
+
+
+class WrittenAnswer(models.Model):
+    """The written answer the citizen gets after a head's reception, within 10 working days (Reg. 11).
+
+    Recording it meets the conclusion's `reg11.written_notice` deadline.
+    """
+
+    conclusion = models.OneToOneField(HeadConclusion, on_delete=models.PROTECT, related_name="written_answer")
+    reference = models.CharField(_("document number"), max_length=60, blank=True)
+    answered_on = models.DateField(_("date of the answer"))
+    text = models.TextField(_("text of the answer"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_on", "id"]
+        verbose_name = _("written answer")
+        verbose_name_plural = _("written answers")
+
+    def __str__(self):
+        return f"{self.conclusion.visit} – {self.answered_on:%d/%m/%Y}"

@@ -3,28 +3,33 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.crypto import blind_index
-from core.models import Role, Unit, UnitHeadTerm, User
+from core.models import Unit, UnitHeadTerm, User
 from core.selectors import jurisdiction_for
+from deadlines.models import Deadline
 from petitions.models import Kind, Petition
 
 from .models import (
     ACTIVE_BOOKING_STATUSES,
+    PROTECTED_VISITS,
     Booking,
     BookingEvent,
+    HeadConclusion,
     ReceptionSession,
     RequiredFrequency,
     SessionStatus,
     Visit,
+    VisitIdentityReveal,
     VisitRepresentative,
 )
 from .rules import required_sessions_in_month
-from .services import READ_ROLES, WRITE_ROLES, head_on
+from .services import READ_ROLES, WRITE_ROLES, WRITTEN_NOTICE, head_on
 
 PUBLIC_HORIZON_DAYS = 60
 
@@ -117,7 +122,7 @@ def session_detail(user: User, pk: int) -> ReceptionSession:
 
 
 def session_bookings(session: ReceptionSession) -> list[Booking]:
-    return list(session.bookings.select_related("visit").order_by("status", "created_at"))
+    return list(session.bookings.select_related("visit__petition").order_by("status", "created_at"))
 
 
 def booking_detail(user: User, pk: int) -> Booking:
@@ -160,10 +165,17 @@ def visit_detail(user: User, pk: int) -> Visit:
 
 
 def identity_visible(user: User, visit: Visit) -> bool:
-    """A denouncer's identity stays with the unit's reception staff and head (Law on Denunciations Art. 47)."""
-    if not visit.is_denunciation:
-        return True
-    return jurisdiction_for(user).has_role(*WRITE_ROLES, unit_id=visit.unit_id)
+    """Whether a page may print the visitor's identity as such.
+
+    A protected visitor (a denouncer, or one who asked for confidentiality) is never shown in the
+    book, lists, exports or search, to anyone: only the audited reveal shows them (Law on
+    Denunciations 2018 Art. 47, Decree 31/2019).
+    """
+    return not visit.is_protected
+
+
+def visit_identity_reveals(visit: Visit) -> list[VisitIdentityReveal]:
+    return list(visit.identity_reveals.select_related("user"))
 
 
 def sessions_for_visit(user: User, *, include: int | None = None) -> QuerySet[ReceptionSession]:
@@ -189,31 +201,85 @@ def head_on_date(unit: Unit, day: datetime.date) -> User | None:
 class ReturningCitizen:
     visits: list[Visit]
     petitions: list[Petition]
-    hidden_petitions: int
 
 
 def returning_citizen(user: User, id_number: str, *, exclude_visit: int | None = None) -> ReturningCitizen:
     """Earlier visits and petitions of the same citizen ID number, within the user's jurisdiction.
 
-    Denunciations are shown only to the head: the look-up must not reveal who denounced whom.
+    Protected visits and petitions (denouncers, or those who asked) are shown to nobody, not even as a
+    count: a look-up by ID number must not reveal who denounced whom (Law on Denunciations 2018 Art. 47).
     """
     digest = blind_index(id_number)
     if not digest:
-        return ReturningCitizen([], [], 0)
+        return ReturningCitizen([], [])
     unit_ids = readable_unit_ids(user)
     visits = (
         Visit.objects.filter(unit_id__in=unit_ids, id_number_digest=digest)
+        # Finding a protected visit by ID number would tell who denounced: never listed.
+        .exclude(PROTECTED_VISITS)
         .exclude(pk=exclude_visit)
         .select_related("unit", "petition")
         .order_by("-visited_on", "-serial")[:50]
     )
-    petitions = Petition.objects.filter(unit_id__in=unit_ids, petitioner__id_number_digest=digest)
-    jurisdiction = jurisdiction_for(user)
-    head_units = jurisdiction.by_role.get(Role.HEAD, frozenset())
-    allowed = petitions.filter(~Q(kind=Kind.DENUNCIATION) | Q(unit_id__in=head_units))
-    hidden = petitions.count() - allowed.count()
-    visible_visits = [v for v in visits if identity_visible(user, v)]
-    return ReturningCitizen(visible_visits, list(allowed.select_related("unit").order_by("-received_at")[:50]), hidden)
+    petitions = (
+        Petition.objects.filter(unit_id__in=unit_ids, petitioner__id_number_digest=digest)
+        .exclude(identity_protected=True)
+        .exclude(kind=Kind.DENUNCIATION)
+        .select_related("unit")
+        .order_by("-received_at")[:50]
+    )
+    return ReturningCitizen(list(visits), list(petitions))
+
+
+# --- The head's written answers (Reg. 11) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerDue:
+    conclusion: HeadConclusion
+    deadline: Deadline | None  # None when the rule is switched off
+
+    @property
+    def visit(self) -> Visit:
+        return self.conclusion.visit
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.deadline is not None and self.deadline.is_open and self.deadline.days_left() < 0
+
+
+def _written_notice_deadlines(conclusion_ids) -> dict[int, Deadline]:
+    subject_type = ContentType.objects.get_for_model(HeadConclusion)
+    rows = Deadline.objects.filter(
+        subject_type=subject_type, subject_id__in=list(conclusion_ids), rule__code=WRITTEN_NOTICE
+    ).select_related("rule")
+    return {row.subject_id: row for row in rows}
+
+
+def written_answers_due(user: User) -> list[AnswerDue]:
+    """The written answers a head still owes after their receptions, soonest due first (three queries)."""
+    conclusions = list(
+        HeadConclusion.objects.filter(concluded_by=user, written_answer__isnull=True).select_related(
+            "visit__unit", "visit__petition", "session"
+        )
+    )
+    deadlines = _written_notice_deadlines(c.pk for c in conclusions)
+    rows = [AnswerDue(c, deadlines.get(c.pk)) for c in conclusions]
+    far = datetime.date.max
+    rows.sort(key=lambda r: (r.deadline.due_date if r.deadline else far, r.conclusion.pk))
+    return rows
+
+
+def conclusion_for_visit(visit: Visit) -> HeadConclusion | None:
+    return (
+        HeadConclusion.objects.filter(visit=visit)
+        .select_related("concluded_by", "written_answer__signed_by", "written_answer__recorded_by")
+        .first()
+    )
+
+
+def written_notice_deadline(conclusion: HeadConclusion) -> Deadline | None:
+    return _written_notice_deadlines([conclusion.pk]).get(conclusion.pk)
 
 
 # --- Quotas -----------------------------------------------------------------------------------
@@ -225,9 +291,11 @@ class Quota:
     year: int
     month: int
     head: User | None
-    held_in_person: int
-    delegated: int
+    held_in_person: int  # distinct days the head received citizens in person
+    delegated: int  # distinct days a delegate received citizens (never counted for the head)
     required: int | None  # None: no frequency configured for the unit's level
+    answers_due: int = 0  # written answers still owed after the head's receptions (Reg. 11)
+    answers_overdue: int = 0
 
     @property
     def shortfall(self) -> int:
@@ -243,7 +311,10 @@ def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def head_quotas(units, year: int, month: int) -> list[Quota]:
-    """Reception days held by the head in person vs required, per unit, for one month (three queries)."""
+    """Reception days held by the head in person vs required, per unit, for one month (four queries).
+
+    Also the written answers still owed after the head's receptions, today (Reg. 11).
+    """
     units = list(units)
     first, last = _month_bounds(year, month)
     counts = {
@@ -252,11 +323,21 @@ def head_quotas(units, year: int, month: int) -> list[Quota]:
             unit__in=units, status=SessionStatus.HELD, date__gte=first, date__lte=last
         )
         .values("unit_id")
+        # Reg. 11 counts reception DAYS the head held in person: two half-day sessions on one date
+        # are one day, and a delegate's session never counts toward the head's quota.
         .annotate(
-            in_person=Count("id", filter=Q(held_in_person=True)), delegated=Count("id", filter=Q(held_in_person=False))
+            in_person=Count("date", distinct=True, filter=Q(held_in_person=True)),
+            delegated=Count("date", distinct=True, filter=Q(held_in_person=False)),
         )
     }
     frequencies = {f.level: f for f in RequiredFrequency.objects.filter(level__in={u.level for u in units})}
+    today = timezone.localdate()
+    answers = {
+        row["unit_id"]: row
+        for row in Deadline.objects.filter(rule__code=WRITTEN_NOTICE, closed_at__isnull=True, unit__in=units)
+        .values("unit_id")
+        .annotate(due=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+    }
     # The head of the month is the one in office on its last day (or the latest before it).
     heads: dict[int, User] = {}
     for term in (
@@ -280,6 +361,8 @@ def head_quotas(units, year: int, month: int) -> list[Quota]:
                 held_in_person=row.get("in_person", 0),
                 delegated=row.get("delegated", 0),
                 required=required,
+                answers_due=answers.get(unit.pk, {}).get("due", 0),
+                answers_overdue=answers.get(unit.pk, {}).get("overdue", 0),
             )
         )
     return result

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +13,10 @@ from core.crypto import blind_index
 from core.models import Role, Unit, UnitHeadTerm, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for
+from deadlines import services as deadline_services
 from deadlines.calendar import is_working_day
 from petitions import services as petition_services
-from petitions.models import Channel, Petition
+from petitions.models import Channel, Kind, Petition
 
 from .models import (
     ACTIVE_BOOKING_STATUSES,
@@ -32,7 +34,9 @@ from .models import (
     SessionKind,
     SessionStatus,
     Visit,
+    VisitIdentityReveal,
     VisitRepresentative,
+    WrittenAnswer,
 )
 from .rules import representatives_error
 
@@ -385,6 +389,7 @@ def visit_record(
     visited_on: datetime.date | None = None,
     session: ReceptionSession | None = None,
     booking: Booking | None = None,
+    confidential: bool = False,
 ) -> Visit:
     """Write a row of the reception book, walk-in or from a booking (which is then marked attended)."""
     ensure_can_write(recorded_by, unit.pk)
@@ -413,6 +418,8 @@ def visit_record(
         address=visitor.address.strip(),
         content=content.strip(),
         petition_kind=petition_kind,
+        # A denouncer, or a visitor who asks for it, is protected (Law on Denunciations 2018 Art. 47).
+        identity_protected=confidential or petition_kind == Kind.DENUNCIATION,
         people_count=people_count,
         previously_handled_by=previously_handled_by.strip(),
         notes=notes.strip(),
@@ -488,8 +495,8 @@ def channel_for(visit: Visit) -> str:
 def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str) -> tuple[Petition, str]:
     """Register the visit's matter as a petition, with the visitor's details; returns it with its access key.
 
-    In a session held by the head in person the channel is the head's reception, which opens the
-    10-working-day written-answer deadline (reg11.written_notice).
+    In a session held by the head in person the channel is the head's reception. The head's
+    10-working-day written answer (reg11.written_notice) is opened by the head's conclusion, not here.
     """
     ensure_can_write(actor, visit.unit_id)
     if visit.session_id and visit.session.status == SessionStatus.PLANNED:
@@ -507,9 +514,55 @@ def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str)
         channel=channel_for(visit),
         people_count=visit.people_count,
         created_by=actor,
+        # A protected visitor stays protected in the petition (Law on Denunciations 2018 Art. 47).
+        confidential=visit.identity_protected,
     )
-    _set_outcome(visit, actor=actor, outcome=Outcome.PETITION_REGISTERED, petition=petition, petition_kind=kind)
+    _set_outcome(
+        visit,
+        actor=actor,
+        outcome=Outcome.PETITION_REGISTERED,
+        petition=petition,
+        petition_kind=kind,
+        # Registered as a denunciation: protected from now on, whatever the kind becomes later.
+        identity_protected=visit.identity_protected or kind == Kind.DENUNCIATION,
+    )
     return petition, access_key
+
+
+def may_reveal_visit_identity(*, user: User, visit: Visit) -> bool:
+    """Only the current head of the visit's unit and the staff member who logged or handles it.
+
+    Ancestor heads, administrators and inspectors are not among them (Law on Denunciations 2018
+    Art. 47, Decree 31/2019): powers follow the current head term, not a past one.
+    """
+    if not user.is_authenticated:
+        return False
+    jurisdiction = jurisdiction_for(user)
+    if visit.recorded_by_id == user.pk and jurisdiction.has_role(Role.RECEPTION, Role.HEAD, unit_id=visit.unit_id):
+        return True
+    petition = visit.petition if visit.petition_id else None
+    if petition is not None and petition.handler_id == user.pk:
+        return jurisdiction.has_role(Role.HANDLER, Role.HEAD, unit_id=visit.unit_id)
+    # The head of this very unit in the current term (an ancestor's head or a former head is not).
+    return head_on(visit.unit_id, timezone.localdate()) == user.pk
+
+
+@transaction.atomic
+def visit_identity_reveal(*, visit: Visit, actor: User, reason: str) -> dict:
+    """Return a protected visitor's identity after writing the access-log row; refused for anyone else."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReceptionError(_("Give the reason why you need to see the identity."))
+    if not may_reveal_visit_identity(user=actor, visit=visit):
+        raise ReceptionError(_("Only the head of the unit and the officer who logged or handles the visit may see it."))
+    VisitIdentityReveal.objects.create(visit=visit, user=actor, reason=reason[:2000])
+    return {
+        "full_name": visit.full_name,
+        "id_number": visit.id_number,
+        "phone": visit.phone,
+        "address": visit.address,
+        "representatives": [(r.full_name, r.id_number) for r in visit.representatives.order_by("position")],
+    }
 
 
 @transaction.atomic
@@ -520,9 +573,17 @@ def visit_update_follow_up(*, visit: Visit, actor: User, follow_up: str, notes: 
     return visit
 
 
+WRITTEN_NOTICE = "reg11.written_notice"
+
+
 @transaction.atomic
 def conclusion_record(*, visit: Visit, actor: User, direction: str, text: str) -> HeadConclusion:
-    """The head's conclusion on a case received in a session they held in person."""
+    """The head's conclusion on a case received in a session they held in person.
+
+    Whatever the direction (accept, forward, guide), the citizen is owed a written answer within
+    10 working days counted from the reception day (Reg. 11-QĐi/TW): the conclusion opens that
+    clock (`reg11.written_notice`), owned by the head, and the recorded written answer meets it.
+    """
     session = visit.session
     if session is None or not session.held_in_person or session.held_by_id != actor.pk:
         raise ReceptionError(_("Only the head who received this citizen in person can record the conclusion."))
@@ -533,6 +594,57 @@ def conclusion_record(*, visit: Visit, actor: User, direction: str, text: str) -
         raise ReceptionError(_("Write the conclusion."))
     if HeadConclusion.objects.filter(visit=visit).exists():
         raise ReceptionError(_("A conclusion has already been recorded for this case."))
-    return HeadConclusion.objects.create(
+    conclusion = HeadConclusion.objects.create(
         session=session, visit=visit, petition_id=visit.petition_id, direction=direction, text=text, concluded_by=actor
     )
+    deadline_services.deadline_open(
+        rule_code=WRITTEN_NOTICE,
+        subject=conclusion,
+        unit=session.unit,
+        start=session.date,  # day zero: the reception day, not the day the conclusion was typed in
+        owner=actor,
+        # No name: notifications must never carry a (possibly protected) visitor's identity.
+        label=_("Written answer after the head's reception, visit no. %(n)s/%(y)s")
+        % {"n": visit.serial, "y": visit.year},
+        url=reverse("reception:visit_detail", args=[visit.pk]),
+    )
+    return conclusion
+
+
+@transaction.atomic
+def written_answer_record(
+    *,
+    conclusion: HeadConclusion,
+    actor: User,
+    answered_on: datetime.date,
+    text: str,
+    reference: str = "",
+) -> WrittenAnswer:
+    """Record the written answer sent to the citizen after the head's reception; meets its deadline.
+
+    The head who received the citizen signs it; they or the unit's reception staff record it.
+    """
+    ensure_can_write(actor, conclusion.session.unit_id)
+    if WrittenAnswer.objects.filter(conclusion=conclusion).exists():
+        raise ReceptionError(_("The written answer for this case has already been recorded."))
+    text = (text or "").strip()
+    if not text:
+        raise ReceptionError(_("Write the text of the answer."))
+    if answered_on > timezone.localdate():
+        raise ReceptionError(_("The answer cannot be dated in the future."))
+    if answered_on < conclusion.session.date:
+        raise ReceptionError(_("The answer cannot be dated before the reception day."))
+    try:
+        with transaction.atomic():
+            answer = WrittenAnswer.objects.create(
+                conclusion=conclusion,
+                reference=(reference or "").strip(),
+                answered_on=answered_on,
+                text=text,
+                signed_by_id=conclusion.concluded_by_id,
+                recorded_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ReceptionError(_("The written answer for this case has already been recorded.")) from exc
+    deadline_services.deadline_close(subject=conclusion, rule_code=WRITTEN_NOTICE)
+    return answer

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
@@ -36,8 +37,10 @@ from .forms import (
     SessionCancelForm,
     UnitFilterForm,
     VisitForm,
+    VisitRevealForm,
+    WrittenAnswerForm,
 )
-from .models import ACTIVE_BOOKING_STATUSES, HeadConclusion, Outcome, SessionStatus
+from .models import ACTIVE_BOOKING_STATUSES, Outcome, SessionStatus
 from .services import ReceptionError, SessionFull
 
 PAGE_SIZE = 25
@@ -446,6 +449,7 @@ def visit_create(request):
                 visited_on=data["visited_on"],
                 session=data["session"],
                 booking=booking,
+                confidential=data["confidential"],
             )
         except ReceptionError as exc:
             form.add_error(None, str(exc))
@@ -477,7 +481,7 @@ def _outcome_form(name, visit, data=None):
     return OUTCOME_FORMS[name](data, **kwargs)
 
 
-def _render_visit(request, visit, *, bound=None):
+def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None, answer_form=None):
     can_write = services_can_write(request.user, visit.unit_id)
     forms = {}
     if can_write:
@@ -491,18 +495,28 @@ def _render_visit(request, visit, *, bound=None):
         if show_identity and visit.id_number
         else None
     )
-    conclusion = HeadConclusion.objects.filter(visit=visit).select_related("concluded_by").first()
+    conclusion = selectors.conclusion_for_visit(visit)
+    answer = getattr(conclusion, "written_answer", None) if conclusion else None
+    can_answer = conclusion is not None and answer is None and can_write
+    can_reveal = visit.is_protected and services.may_reveal_visit_identity(user=request.user, visit=visit)
     return render(
         request,
         "reception/visit_detail.html",
         {
             "visit": visit,
+            "can_reveal": can_reveal,
+            "reveal_form": reveal_form or (VisitRevealForm() if can_reveal else None),
+            "revealed": revealed,
+            "reveals": selectors.visit_identity_reveals(visit) if can_reveal else [],
             "forms": forms,
             "bound_name": bound[0] if bound else None,
             "representatives": list(visit.representatives.all()) if show_identity else [],
             "show_identity": show_identity,
             "returning": returning,
             "conclusion": conclusion,
+            "answer": answer,
+            "written_notice": selectors.written_notice_deadline(conclusion) if conclusion else None,
+            "answer_form": answer_form or (WrittenAnswerForm() if can_answer else None),
             "can_conclude": visit.session is not None
             and visit.session.held_in_person
             and visit.session.held_by_id == request.user.pk
@@ -564,6 +578,27 @@ def visit_outcome(request, pk, name):
 
 
 @reception_staff
+@require_POST
+@never_cache
+def visit_reveal(request, pk):
+    """Show a protected visitor's identity in this one response, after logging who asked and why."""
+    visit = selectors.visit_detail(request.user, pk)
+    form = VisitRevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = services.visit_identity_reveal(
+                visit=visit, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ReceptionError as exc:
+            form.add_error(None, str(exc))
+    response = _render_visit(request, visit, revealed=revealed, reveal_form=form if form.errors else None)
+    if form.errors:
+        response.status_code = 400
+    return response
+
+
+@reception_staff
 def refusal_notice(request, pk):
     visit = selectors.visit_detail(request.user, pk)
     if visit.outcome != Outcome.REFUSED:
@@ -593,6 +628,61 @@ def conclusion_create(request, pk):
             messages.success(request, _("Your conclusion has been recorded."))
             return redirect("reception:visit_detail", pk=visit.pk)
     return render(request, "reception/conclusion_form.html", {"visit": visit, "form": form})
+
+
+@reception_staff
+@require_POST
+def written_answer_create(request, pk):
+    visit = selectors.visit_detail(request.user, pk)
+    conclusion = selectors.conclusion_for_visit(visit)
+    if conclusion is None:
+        raise Http404
+    form = WrittenAnswerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.written_answer_record(
+                conclusion=conclusion,
+                actor=request.user,
+                answered_on=data["answered_on"],
+                text=data["text"],
+                reference=data["reference"],
+            )
+        except ReceptionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The written answer has been recorded. Print the letter for the citizen."))
+            return redirect("reception:visit_detail", pk=visit.pk)
+    messages.error(request, _("Nothing was saved. See the message below."))
+    response = _render_visit(request, visit, answer_form=form)
+    response.status_code = 400
+    return response
+
+
+@reception_staff
+def written_answer_letter(request, pk):
+    """The written answer as a printable letter (layout of Decree 30/2020/NĐ-CP on administrative documents)."""
+    visit = selectors.visit_detail(request.user, pk)
+    conclusion = selectors.conclusion_for_visit(visit)
+    answer = getattr(conclusion, "written_answer", None) if conclusion else None
+    if answer is None:
+        raise Http404
+    return render(
+        request,
+        "reception/written_answer_letter.html",
+        {"visit": visit, "conclusion": conclusion, "answer": answer, "session": visit.session},
+    )
+
+
+@reception_staff
+def answers_due(request):
+    """The head's own list of written answers still owed after their receptions (Reg. 11)."""
+    rows = selectors.written_answers_due(request.user)
+    return render(
+        request,
+        "reception/answers_due.html",
+        {"rows": rows, "overdue": sum(1 for r in rows if r.is_overdue), "today": timezone.localdate()},
+    )
 
 
 @reception_staff

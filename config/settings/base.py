@@ -110,6 +110,18 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates are dd/mm/yyyy everywhere, the admin included; ambiguous month-first input is refused
+# (config/formats/ holds the per-language modules, which take precedence over Django's own).
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
@@ -223,6 +235,8 @@ RATE_LIMIT_NAMESPACE = ""
 # After revealing a denouncer's identity (with a logged reason), the handler or head may download
 # the denunciation's own attachments for this long.
 IDENTITY_REVEAL_DOWNLOAD_MINUTES = 15
+# A date of receipt older than this is refused as a typing error (a postal petition dated 1990).
+PETITION_RECEIVED_MAX_AGE_DAYS = env.int("PETITION_RECEIVED_MAX_AGE_DAYS", default=365)
 
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

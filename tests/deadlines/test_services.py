@@ -26,7 +26,9 @@ def _due(petition):
     )
 
 
-def _submit(unit, kind=Kind.COMPLAINT, channel=Channel.ONLINE, received_at=None, previous=None):
+def _submit(
+    unit, kind=Kind.COMPLAINT, channel=Channel.ONLINE, received_at=None, appeal_of=None, first_decision_on=None
+):
     petition, _ = petition_services.petition_submit(
         kind=kind,
         title="Đơn",
@@ -35,7 +37,8 @@ def _submit(unit, kind=Kind.COMPLAINT, channel=Channel.ONLINE, received_at=None,
         petitioner=petition_services.PetitionerData(full_name="Trần Thị B"),
         channel=channel,
         received_at=received_at,
-        previous=previous,
+        appeal_of=appeal_of,
+        first_decision_on=first_decision_on,
     )
     return petition
 
@@ -78,7 +81,8 @@ def test_acceptance_meets_intake_deadlines_and_opens_the_resolution_clock(org, r
 
 def test_a_second_complaint_gets_the_second_resolution_deadline(org, rules):
     first = make_petition(org.commune)
-    second = _submit(org.commune, previous=first)
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        second = _submit(org.commune, appeal_of=first, first_decision_on=D(2026, 3, 1))
     with time_machine.travel(at(2026, 3, 16), tick=False):
         petition_services.petition_accept(petition=second, actor=org.reception)
     assert _due(second) == {"complaint.second_resolution": D(2026, 5, 4)}
@@ -119,7 +123,12 @@ def test_marking_a_case_complex_after_acceptance_recomputes_its_deadline(org, ru
     with time_machine.travel(at(2026, 1, 17), tick=False):
         petition_services.petition_accept(petition=petition, actor=org.reception)
         petition_services.petition_classify(
-            petition=petition, actor=org.reception, kind=Kind.COMPLAINT, is_complex=True, is_remote=False
+            petition=petition,
+            actor=org.reception,
+            kind=Kind.COMPLAINT,
+            is_complex=True,
+            is_remote=False,
+            reason="Nhiều bên liên quan",
         )
     assert _due(petition) == {"complaint.first_resolution": D(2026, 3, 3)}
 
@@ -129,6 +138,15 @@ def denunciation(org, rules):
     petition = _submit(org.commune, kind=Kind.DENUNCIATION)
     with time_machine.travel(at(2027, 1, 6), tick=False):
         petition_services.petition_accept(petition=petition, actor=org.reception)
+        petition_services.petition_classify(
+            petition=petition,
+            actor=org.reception,
+            kind=Kind.DENUNCIATION,
+            is_complex=True,
+            is_especially_complex=True,
+            is_remote=False,
+            reason="Nhiều đối tượng, nhiều địa bàn",
+        )
     return Deadline.objects.get(petition=petition, rule__code="denunciation.resolution")
 
 

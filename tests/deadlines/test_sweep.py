@@ -135,6 +135,9 @@ def test_an_extended_deadline_escalates_again_against_its_new_date(org, rules):
     with time_machine.travel(at(2027, 1, 6), tick=False):
         petition = make_petition(org.commune, kind=Kind.DENUNCIATION)
         petition_services.petition_accept(petition=petition, actor=org.reception)
+        petition_services.petition_classify(
+            petition=petition, actor=org.reception, kind=Kind.DENUNCIATION, is_complex=True, is_remote=False, reason="x"
+        )
     deadlines_sweep(today=D(2027, 2, 12))
     deadline = Deadline.objects.get(petition=petition, rule__code="denunciation.resolution")
     with time_machine.travel(at(2027, 2, 12), tick=False):

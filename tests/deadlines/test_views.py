@@ -29,7 +29,8 @@ def test_the_api_returns_the_due_date(client, rules):
 def test_the_api_applies_variants_and_extensions(client, rules):
     response = client.get(API, {"rule": "complaint.first_resolution", "start": "2026-01-17", "complex": 1, "remote": 1})
     assert response.json()["due"] == "2026-03-18"
-    response = client.get(API, {"rule": "denunciation.resolution", "start": "2027-01-06", "extensions": 2})
+    params = {"rule": "denunciation.resolution", "start": "2027-01-06", "extensions": 2, "especially_complex": "yes"}
+    response = client.get(API, params)
     assert (response.json()["due"], response.json()["length"]) == ("2027-04-06", 90)
 
 
@@ -93,6 +94,9 @@ def test_deadlines_for_many_petitions_is_one_query(org, rules, django_assert_num
 def resolution(org, rules):
     petition = make_petition(org.commune, kind=Kind.DENUNCIATION)
     petition_services.petition_accept(petition=petition, actor=org.reception)
+    petition_services.petition_classify(
+        petition=petition, actor=org.reception, kind=Kind.DENUNCIATION, is_complex=True, is_remote=False, reason="x"
+    )
     return Deadline.objects.get(petition=petition, rule__code="denunciation.resolution")
 
 

@@ -69,7 +69,7 @@ def test_forward_to_a_unit_opens_a_linked_petition_there(org, petition):
     services.petition_forward(
         petition=petition, actor=org.reception, reason="Không thuộc thẩm quyền", to_unit=org.department
     )
-    forwarded = Petition.objects.get(previous=petition)
+    forwarded = Petition.objects.get(forwarded_from=petition)
     assert forwarded.unit == org.department
     assert forwarded.channel == Channel.FORWARDED
     assert forwarded.status == Status.RECEIVED
@@ -147,7 +147,7 @@ def test_assign_refuses_a_handler_from_another_unit(org, petition):
 
 def test_classify_as_denunciation_drops_the_searchable_name(org, petition):
     services.petition_classify(
-        petition=petition, actor=org.reception, kind=Kind.DENUNCIATION, is_complex=True, is_remote=False
+        petition=petition, actor=org.reception, kind=Kind.DENUNCIATION, is_complex=True, is_remote=False, reason="x"
     )
     petition.petitioner.refresh_from_db()
     assert petition.petitioner.name_search == ""

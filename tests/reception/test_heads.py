@@ -97,8 +97,8 @@ def test_a_walk_in_petition_has_no_reg11_deadline(org, now_monday, rules):
     assert not Deadline.objects.filter(petition=petition, rule__code="reg11.written_notice").exists()
 
 
-def _held(org, day, holder, *, start=(8, 0)):
-    session = make_session(org.commune, day, start=start)
+def _held(org, day, holder, *, start=(8, 0), end=(11, 0)):
+    session = make_session(org.commune, day, start=start, end=end)
     with time_machine.travel(at(day, 12), tick=False):
         services.session_record_holder(session=session, actor=org.reception, held_by=holder)
     return session
@@ -132,6 +132,17 @@ def test_quotas_for_many_units_take_a_fixed_number_of_queries(org, frequencies, 
     from core.models import Unit
 
     units = list(Unit.objects.all())
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         rows = selectors.head_quotas(units, 2025, 10)
     assert len(rows) == len(units)
+
+
+def test_quota_counts_distinct_days_not_sessions(org, frequencies):
+    """Two half-day sessions on one date are one reception day (issue 8, point 11)."""
+    day = datetime.date(2025, 10, 8)
+    _held(org, day, org.head, start=(7, 30))
+    _held(org, day, org.head, start=(13, 30), end=(17, 0))
+    _held(org, datetime.date(2025, 10, 15), org.reception, start=(7, 30))  # delegate: never counts
+    _held(org, datetime.date(2025, 10, 15), org.reception, start=(13, 30), end=(17, 0))
+    quota = selectors.head_quota(org.commune, 2025, 10)
+    assert (quota.held_in_person, quota.delegated, quota.required, quota.shortfall) == (1, 1, 2, 1)

@@ -170,18 +170,22 @@ def test_returning_citizen_shows_earlier_visits_and_petitions_in_jurisdiction(or
     secret = make_petition(org.commune, kind=Kind.DENUNCIATION, id_number=VISITOR.id_number)
     make_petition(org.commune, id_number="001099999999")
 
+    asked = make_petition(org.commune, kind=Kind.COMPLAINT, id_number=VISITOR.id_number)
+    Petition.objects.filter(pk=asked.pk).update(identity_protected=True)  # the petitioner asked
+
     result = selectors.returning_citizen(org.reception, VISITOR.id_number)
     assert result.visits == [earlier]
     assert result.petitions == [own]
-    assert result.hidden_petitions == 1
-    # The head sees the denunciation too.
-    assert set(selectors.returning_citizen(org.head, VISITOR.id_number).petitions) == {own, secret}
+    # Nobody finds a protected petition by ID number, the head included (not even as a count).
+    for user in (org.head, org.city_head):
+        found = selectors.returning_citizen(user, VISITOR.id_number).petitions
+        assert secret not in found and asked not in found
 
 
-def test_denouncers_identity_is_hidden_from_inspectors(org, now_monday):
+def test_denouncers_identity_is_shown_to_nobody_without_the_reveal(org, now_monday):
     visit = _visit(org, petition_kind=Kind.DENUNCIATION)
-    assert selectors.identity_visible(org.reception, visit)
-    assert not selectors.identity_visible(org.inspector, visit)
+    for user in (org.reception, org.head, org.city_head, org.inspector):
+        assert not selectors.identity_visible(user, visit)
 
 
 def test_petition_status_is_unchanged_by_registration(org, now_monday):

@@ -1,0 +1,1 @@
+from tests.api.conftest import token_client  # noqa: F401 - shared fixtures
