@@ -3,13 +3,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import date_input
 from core.models import Unit, User
 from petitions.models import HISTORY_ACTIONS
 
 from .models import FindingKind, ReportJob
 from .periods import PeriodError, parse_period, period_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 class PeriodField(forms.CharField):

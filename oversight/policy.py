@@ -42,9 +42,8 @@ def can_record_finding(user: User, unit_id: int) -> bool:
 
 
 def can_remedy_finding(user: User, finding) -> bool:
-    """The head the finding is against, or whoever heads the unit now (a successor inherits the remedy)."""
+    """Whoever heads the unit now: head powers follow the current term, so a successor inherits the
+    remedy of a finding recorded against their predecessor."""
     if finding.status != "open":
         return False
-    if finding.head_id == user.pk:
-        return True
     return finding.unit.head_terms.filter(user=user, ended_on__isnull=True).exists()

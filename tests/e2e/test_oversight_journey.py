@@ -55,7 +55,7 @@ def test_inspector_finding_shows_on_the_head_scorecard_and_the_report_downloads(
     page.fill("#id_description", "Đơn quá hạn xử lý.")
     page.fill("#id_responsibility", "Chủ tịch phường chưa đôn đốc.")
     page.fill("#id_remedy_required", "Xử lý dứt điểm và báo cáo.")
-    page.fill("#id_remedy_due", (timezone.localdate() + datetime.timedelta(days=15)).isoformat())
+    page.fill("#id_remedy_due", (timezone.localdate() + datetime.timedelta(days=15)).strftime("%d/%m/%Y"))
     page.click("form[data-testid=finding-form] button[type=submit]")
     expect(page.get_by_test_id("finding-status")).to_have_attribute("data-status", "open")
     finding = Finding.objects.get()

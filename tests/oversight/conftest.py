@@ -75,6 +75,10 @@ def quarter(org, remedy_rule):
         p4 = make_petition(commune, kind=Kind.DENUNCIATION, title="P4 Tố cáo cán bộ")
     with time_machine.travel(at("2026-01-06"), tick=False):
         services.petition_accept(petition=p4, actor=head_a)
+        # Only a complex denunciation may be extended (Law on Denunciations Art. 30).
+        services.petition_classify(
+            petition=p4, actor=head_a, kind=Kind.DENUNCIATION, is_complex=True, is_remote=False, reason="Nhiều nội dung"
+        )
     with time_machine.travel(at("2026-01-07"), tick=False):
         services.petition_accept(petition=p1, actor=head_a)
         services.petition_assign(petition=p1, actor=head_a, handler=org.handler)
@@ -111,7 +115,7 @@ def quarter(org, remedy_rule):
         services.petition_forward(
             petition=p5, actor=other_head, reason="Thuộc thẩm quyền phường Ba Đình", to_unit=commune
         )
-        p5b = Petition.objects.get(previous=p5)
+        p5b = Petition.objects.get(forwarded_from=p5)
     with time_machine.travel(at("2026-03-04"), tick=False):
         services.petition_assign(petition=p3, actor=head_b, handler=org.handler)
         services.petition_suspend(petition=p3, actor=org.handler, reason="Chờ kết quả giám định")

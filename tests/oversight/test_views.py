@@ -188,7 +188,7 @@ def test_the_audit_log_lists_actions_and_every_identity_reveal_without_the_ident
     assert "Lê Thị Bí Mật" not in html and "001085012345" not in html
     response = client.get(reverse("oversight:audit"), {"what": "history", "code": petition.tracking_code})
     assert len(response.context["page"]) == 1
-    response = client.get(reverse("oversight:audit"), {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    response = client.get(reverse("oversight:audit"), {"date_from": "01/02/2026", "date_to": "01/01/2026"})
     assert response.status_code == 200 and response.context["form"].errors
 
 
@@ -198,7 +198,8 @@ def test_the_audit_log_lists_actions_and_every_identity_reveal_without_the_ident
 def test_an_inspector_records_a_finding_and_the_head_remedies_it(client, org, remedy_rule):
     petition = make_petition(org.commune)
     client.force_login(org.inspector)
-    due = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    due_date = datetime.date.today() + datetime.timedelta(days=20)
+    due = due_date.strftime("%d/%m/%Y")
     data = {
         "kind": "shortcoming",
         "title": "Chậm thụ lý",
@@ -210,9 +211,9 @@ def test_an_inspector_records_a_finding_and_the_head_remedies_it(client, org, re
     response = client.post(reverse("oversight:finding_create", args=[petition.pk]), data)
     finding = Finding.objects.get()
     assert response.status_code == 302
-    assert finding.head == org.head and str(finding.remedy_due) == due
+    assert finding.head == org.head and finding.remedy_due == due_date
     deadline = Deadline.objects.get(subject_id=finding.pk, rule=remedy_rule)
-    assert deadline.owner == org.head and str(deadline.due_date) == due and deadline.petition is None
+    assert deadline.owner == org.head and deadline.due_date == due_date and deadline.petition is None
 
     client.force_login(org.head)
     overview = client.get(reverse("oversight:overview"))
@@ -237,7 +238,7 @@ def test_a_finding_needs_a_future_remedy_date(client, org, remedy_rule):
             "description": "x",
             "responsibility": "x",
             "remedy_required": "x",
-            "remedy_due": "2020-01-01",
+            "remedy_due": "01/01/2020",
         },
     )
     assert response.status_code == 400 and not Finding.objects.exists()
