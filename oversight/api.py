@@ -175,6 +175,20 @@ class StaffScorecardCasesApi(StaffApiView):
             queryset = queryset.select_related("petition__unit", "rule").order_by("due_date", "id")
             page = paginator.paginate_queryset(queryset, request, view=self)
             data = DeadlineCaseSerializer(page, many=True).data
+        elif kind == "subject_deadlines":
+            queryset = queryset.select_related("rule").order_by("due_date", "id")
+            page = paginator.paginate_queryset(queryset, request, view=self)
+            data = [
+                {
+                    "id": d.pk,
+                    "label": d.label,
+                    "rule": d.rule.code,
+                    "due_date": d.due_date,
+                    "closed_at": d.closed_at,
+                    "url": request.build_absolute_uri(d.url) if d.url else None,
+                }
+                for d in page
+            ]
         elif kind == "reception_days":
             days: dict = {}
             for session in queryset.order_by("date", "start_time"):

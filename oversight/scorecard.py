@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from core.models import Unit, User
 from deadlines.models import Deadline
 from petitions.models import Kind, Petition
 from petitions.workflow import Status
-from reception.models import ReceptionSession, RequiredFrequency, SessionStatus
+from reception.models import ReceptionSession, RequiredFrequency, SessionStatus, WrittenAnswer
 from reception.rules import required_sessions_in_month
 
 from .models import Finding, FindingStatus
@@ -286,6 +286,59 @@ register(
         lambda w: Q(date__gte=w.start, date__lte=w.end),
         "reception",
         target=required_reception_days,
+    )
+)
+
+
+# --- Written answers after the head's receptions ------------------------------------------------
+# Reg. 11: after a head's reception the citizen gets a written answer within 10 working days. The
+# head's conclusion opens a `reg11.written_notice` clock owned by that head (reception.services); the
+# answer is on time when the recorded answer is dated on or before the clock's due date.
+
+WRITTEN_NOTICE = "reg11.written_notice"
+
+
+def _answer_due_in(window: Window) -> Q:
+    return Q(due_date__gte=window.start, due_date__lte=window.as_of)
+
+
+def _answered_on_time() -> Exists:
+    return Exists(
+        WrittenAnswer.objects.filter(conclusion_id=OuterRef("subject_id"), answered_on__lte=OuterRef("due_date"))
+    )
+
+
+register_group("written_answers", _("Written answers after the head's receptions"))
+register_source(
+    Source(
+        key="written_answers",
+        queryset=lambda: Deadline.objects.filter(rule__code=WRITTEN_NOTICE, petition__isnull=True),
+        count="id",
+        cases=lambda rows: rows,
+        case_kind="subject_deadlines",
+        head=lambda head: Q(owner=head),
+    )
+)
+register(Figure("written_answers_due", _("Written answers due"), "written_answers", _answer_due_in, "written_answers"))
+register(
+    Figure(
+        "written_answers_on_time",
+        _("Answered within 10 working days"),
+        "written_answers",
+        lambda w: _answer_due_in(w) & Q(_answered_on_time()),
+        "written_answers",
+        rate_of="written_answers_due",
+    )
+)
+register(
+    Figure(
+        "written_answers_late",
+        _("Answered late or not yet"),
+        "written_answers",
+        lambda w: _answer_due_in(w) & ~Q(_answered_on_time()),
+        "written_answers",
+        rate_of="written_answers_due",
+        bad=True,
     )
 )
 

@@ -178,6 +178,11 @@ def cases(request):
         total = queryset.count()
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = page
+    elif case_kind == "subject_deadlines":
+        queryset = queryset.select_related("rule", "owner").order_by("due_date", "id")
+        total = queryset.count()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page
     elif case_kind == "reception_days":
         sessions = list(queryset.select_related("held_by").order_by("date", "start_time"))
         days: dict = {}

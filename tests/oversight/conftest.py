@@ -15,6 +15,8 @@ Head A (org.head, "chutich") until 28/02, head B from 01/03. Day by day:
   counted); B held 05/03 in person.
 - Findings: F1 against A recorded 20/01, due 10/02, remedied 05/02 (on time); F2 against B
   recorded 05/03, due 20/03, never remedied (late on 31/03).
+- Written answers: A concluded a visit of 10/01 and answered on 15/01 (due 23/01, on time); B
+  concluded a visit of 05/03 and never answered (due 19/03, late on 31/03).
 """
 
 import datetime
@@ -32,6 +34,7 @@ from deadlines import services as deadline_services
 from deadlines.models import Deadline, DeadlineRule
 from petitions import services
 from petitions.models import Kind, Petition
+from reception import services as reception_services
 from reception.models import ReceptionSession, SessionStatus
 from tests.factories import UserFactory, make_petition, make_staff
 
@@ -59,6 +62,20 @@ def _session(unit, day, start, held_by, in_person):
         held_by=held_by,
         held_in_person=in_person,
     )
+
+
+def _conclude(org, session, head):
+    visit = reception_services.visit_record(
+        unit=session.unit,
+        recorded_by=org.reception,
+        visitor=reception_services.VisitorData(
+            full_name="Phạm Văn Cường", id_number="001085022222", address="1 Hàng Bài"
+        ),
+        content="Đề nghị sửa đường",
+        session=session,
+        visited_on=session.date,
+    )
+    return reception_services.conclusion_record(visit=visit, actor=head, direction="guide", text="Hướng dẫn công dân")
 
 
 @pytest.fixture
@@ -136,10 +153,19 @@ def quarter(org, remedy_rule):
     with time_machine.travel(at("2026-03-10"), tick=False):
         services.petition_resolve(petition=p5b, actor=org.handler, decision_text="Đã khơi thông cống.")
 
-    _session(commune, "2026-01-10", 8, head_a, True)
+    morning = _session(commune, "2026-01-10", 8, head_a, True)
     _session(commune, "2026-01-10", 14, head_a, True)
     _session(commune, "2026-01-20", 8, deputy, False)
-    _session(commune, "2026-03-05", 8, head_b, True)
+    march = _session(commune, "2026-03-05", 8, head_b, True)
+    # Written answers after the head's receptions: A answers in time, B never does (due 19/03).
+    with time_machine.travel(at("2026-01-10", 11), tick=False):
+        conclusion_a = _conclude(org, morning, head_a)
+    with time_machine.travel(at("2026-01-15"), tick=False):
+        reception_services.written_answer_record(
+            conclusion=conclusion_a, actor=org.reception, answered_on=datetime.date(2026, 1, 15), text="Trả lời."
+        )
+    with time_machine.travel(at("2026-03-05", 11), tick=False):
+        _conclude(org, march, head_b)
     return SimpleNamespace(
         org=org, head_a=head_a, head_b=head_b, p1=p1, p2=p2, p3=p3, p4=p4, p5=p5, p5b=p5b, f1=f1, f2=f2
     )

@@ -2,6 +2,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from oversight.scorecard import SOURCES
+
 from .test_scorecard import EXPECTED_A, EXPECTED_B
 
 
@@ -20,7 +22,7 @@ def test_the_scorecard_gives_each_figure_with_the_url_of_exactly_its_cases(
     april, token_client, django_assert_max_num_queries
 ):
     client = token_client(april.org.inspector)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9 + len(SOURCES)):
         response = client.get(
             "/api/v1/staff/scorecards/", {"unit": "ba-dinh", "period": "2026-Q1", "head": april.head_a.pk}
         )

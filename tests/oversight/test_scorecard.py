@@ -27,6 +27,9 @@ EXPECTED_A = {
     "findings_remedy_due": 1,
     "findings_remedied_on_time": 1,
     "findings_remedy_late": 0,
+    "written_answers_due": 1,
+    "written_answers_on_time": 1,
+    "written_answers_late": 0,
 }
 EXPECTED_B = {
     "received": 2,  # P3 and the forwarded P5'
@@ -46,6 +49,9 @@ EXPECTED_B = {
     "findings_remedy_due": 1,
     "findings_remedied_on_time": 0,
     "findings_remedy_late": 1,
+    "written_answers_due": 1,
+    "written_answers_on_time": 0,
+    "written_answers_late": 1,
 }
 
 
