@@ -540,7 +540,11 @@ def _own_job(request, pk) -> ReportJob:
 @oversight_required
 def report_job(request, pk):
     job = _own_job(request, pk)
-    return render(request, "oversight/report_job.html", {"job": job})
+    response = render(request, "oversight/report_job.html", {"job": job})
+    if job.status in (ReportJob.Status.PENDING, ReportJob.Status.RUNNING):
+        # Without JavaScript the page reloads itself until the file is ready (the script polls instead).
+        response["Refresh"] = "3"
+    return response
 
 
 @oversight_required

@@ -1,5 +1,5 @@
 // Polls a report job's status (JSON) and shows its progress, then the download link.
-// Without JavaScript the page refreshes itself (meta refresh) until the file is ready.
+// Without JavaScript the page reloads itself (Refresh header) until the file is ready.
 (function () {
   "use strict";
   var box = document.querySelector("[data-report-status]");

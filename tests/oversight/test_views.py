@@ -264,6 +264,7 @@ def test_a_report_is_built_with_progress_and_downloaded(client, april):
     )
     status = client.get(reverse("oversight:report_status", args=[job.pk])).json()
     assert status == {"status": "pending", "status_label": "Đang chờ", "progress": 0, "download": None}
+    assert client.get(reverse("oversight:report_job", args=[job.pk]))["Refresh"] == "3"  # works without JS
     oversight_services.report_build(job=job)
     status = client.get(reverse("oversight:report_status", args=[job.pk])).json()
     assert status["progress"] == 100 and status["download"]
