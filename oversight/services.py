@@ -17,6 +17,7 @@ from core.models import Unit, User
 from core.selectors import unit_current_head
 from deadlines import services as deadline_services
 from deadlines.models import DeadlineRule
+from petitions import exports as petition_exports
 from petitions.models import Petition
 
 from . import policy
@@ -30,7 +31,6 @@ logger = logging.getLogger(__name__)
 REMEDY_RULE = "finding.remedy"
 # Units per step of a report: progress is saved after each step.
 REPORT_CHUNK = 50
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class OversightError(Exception):
@@ -128,11 +128,10 @@ def finding_remedy(*, actor: User, finding: Finding, note: str) -> Finding:
 
 
 def safe_cell(value) -> str | int:
-    """Spreadsheets run cells that start like a formula; a leading apostrophe keeps them text."""
+    """Numbers stay numbers; text goes through the caseload export's guard against formula injection."""
     if isinstance(value, int):
         return value
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return petition_exports._safe(value)
 
 
 def report_header() -> list[str]:

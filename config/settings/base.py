@@ -257,6 +257,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Public statistics hide units with fewer petitions than this: small numbers identify people.
 PUBLIC_STATS_MIN_COUNT = 5
+# Oversight comparisons leave a rate blank below this many cases: a rate over two cases says nothing.
+OVERSIGHT_RATE_MIN_CASES = 5
 
 # Request bodies are never logged. The filter masks ID and phone numbers as a second line of defence.
 LOGGING = {
