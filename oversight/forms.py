@@ -103,7 +103,11 @@ class AuditForm(forms.Form):
     what = forms.ChoiceField(
         label=_("Records"),
         required=False,
-        choices=[("history", _("Actions on petitions")), ("reveals", _("Identity reveals"))],
+        choices=[
+            ("history", _("Actions on petitions")),
+            ("reveals", _("Identity reveals")),
+            ("visit_reveals", _("Visitor identity reveals (reception book)")),
+        ],
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="code")
     actor = forms.ModelChoiceField(label=_("By"), queryset=User.objects.none(), required=False)

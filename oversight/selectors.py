@@ -11,7 +11,7 @@ from core.models import Unit, UnitHeadTerm, User
 from deadlines.models import Deadline, Escalation, Level
 from petitions.filters import worst_open_level
 from petitions.models import IdentityReveal, Petition, PetitionHistory
-from reception.models import ReceptionSession, SessionStatus
+from reception.models import ReceptionSession, SessionStatus, VisitIdentityReveal
 
 from . import policy
 from .models import Finding
@@ -230,6 +230,27 @@ def audit_reveals(
     queryset = IdentityReveal.objects.filter(petition__unit_id__in=policy.workspace_unit_ids(user))
     queryset = _audit_filters(queryset, "petition", unit, actor, "user", code, date_from, date_to)
     return queryset.select_related("petition__unit", "user").order_by("-created_at", "-id")
+
+
+def audit_visit_reveals(
+    user: User,
+    *,
+    unit: Unit | None = None,
+    actor: User | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[VisitIdentityReveal]:
+    """Every reveal of a protected visitor's identity in the reception book (never the identity)."""
+    queryset = VisitIdentityReveal.objects.filter(visit__unit_id__in=policy.workspace_unit_ids(user))
+    if unit is not None:
+        queryset = queryset.filter(visit__unit__path__startswith=unit.path)
+    if actor is not None:
+        queryset = queryset.filter(user=actor)
+    if date_from:
+        queryset = queryset.filter(created_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(created_at__date__lte=date_to)
+    return queryset.select_related("visit__unit", "user").order_by("-created_at", "-id")
 
 
 def _audit_filters(queryset, petition_field, unit, actor, actor_field, code, date_from, date_to):

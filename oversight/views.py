@@ -418,6 +418,9 @@ def audit(request):
             filters["action"] = data["action"]
     if what == "reveals":
         queryset = selectors.audit_reveals(request.user, **filters)
+    elif what == "visit_reveals":
+        filters.pop("code", None)
+        queryset = selectors.audit_visit_reveals(request.user, **filters)
     else:
         queryset = selectors.audit_history(request.user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

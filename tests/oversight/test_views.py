@@ -12,6 +12,7 @@ from oversight.models import Finding, FindingHistory, FindingStatus, ReportJob
 from oversight.scorecard import SOURCES
 from petitions import services
 from petitions.models import Kind, Petition
+from reception import services as reception_services
 from tests.factories import make_petition
 
 from .conftest import at
@@ -188,6 +189,17 @@ def test_the_audit_log_lists_actions_and_every_identity_reveal_without_the_ident
     html = response.content.decode()
     assert "Cần xác minh nhân thân" in html
     assert "Lê Thị Bí Mật" not in html and "001085012345" not in html
+    visit = reception_services.visit_record(
+        unit=org.commune,
+        recorded_by=org.reception,
+        visitor=reception_services.VisitorData(full_name="Đỗ Văn Kín", id_number="001085033333"),
+        content="Tố cáo cán bộ địa chính",
+        petition_kind=Kind.DENUNCIATION,
+    )
+    reception_services.visit_identity_reveal(visit=visit, actor=org.head, reason="Đối chiếu hồ sơ")
+    response = client.get(reverse("oversight:audit"), {"what": "visit_reveals"})
+    html = response.content.decode()
+    assert "Đối chiếu hồ sơ" in html and "Đỗ Văn Kín" not in html and "001085033333" not in html
     response = client.get(reverse("oversight:audit"), {"what": "history", "code": petition.tracking_code})
     assert len(response.context["page"]) == 1
     response = client.get(reverse("oversight:audit"), {"date_from": "01/02/2026", "date_to": "01/01/2026"})
