@@ -1,6 +1,7 @@
 import datetime
 import io
 
+import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
@@ -323,4 +324,28 @@ def test_the_public_page_is_served_from_the_cache(client, april, django_assert_m
 
 def test_the_public_page_survives_a_bad_period(client, db):
     response = client.get(reverse("oversight:public_statistics"), {"period": "xyz"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("oversight:comparison", {"unit": "hn", "period": "2026-Q1"}),
+        ("oversight:charts", {"unit": "hn", "period": "2026-Q1"}),
+        ("oversight:reports", {"unit": "hn", "period": "2026-Q1"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "handled", "head": "unit"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "received", "head": "unit"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "findings", "head": "unit"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "written_answers_due", "head": "unit"}),
+        ("oversight:queue", {"level": "2"}),
+        ("oversight:findings", {}),
+        ("oversight:audit", {"what": "history"}),
+        ("oversight:audit", {"what": "reveals"}),
+    ],
+)
+def test_list_pages_have_bounded_queries(client, april, django_assert_max_num_queries, name, params):
+    Deadline.objects.filter(petition__isnull=False, closed_at__isnull=True).update(level=Level.OVERDUE)
+    client.force_login(april.org.inspector)
+    with django_assert_max_num_queries(14 + len(SOURCES)):
+        response = client.get(reverse(name), params)
     assert response.status_code == 200
