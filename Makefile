@@ -60,6 +60,7 @@ test: $(VENV)/.installed-dev messages pdf-libs
 
 bench: $(VENV)/.installed-dev
 	$(PY) manage.py bench_sweep $(BENCH_ARGS)
+	$(PY) manage.py bench_oversight
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("core.urls_accounts")),
     path("", include("core.urls")),
+    # Before petitions: oversight now serves the staff overview at its old address (can-bo/).
+    path("", include("oversight.urls")),
     path("", include("petitions.urls")),
     path("", include("reception.urls")),
     path("api/v1/", include("config.api_urls")),

@@ -404,6 +404,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter("received_from", OpenApiTypes.DATE),
     OpenApiParameter("received_to", OpenApiTypes.DATE),
     OpenApiParameter(
+        "deadline", OpenApiTypes.INT, enum=[1, 2, 3], description="An open deadline at this level or beyond"
+    ),
+    OpenApiParameter(
+        "worst_deadline", OpenApiTypes.INT, enum=[1, 2, 3], description="Most urgent open deadline at this level"
+    ),
+    OpenApiParameter(
         "ordering", OpenApiTypes.STR, enum=[f"{p}{f}" for f in sorted(CaseloadPagination.SORTABLE) for p in ("", "-")]
     ),
     OpenApiParameter("cursor", OpenApiTypes.STR),

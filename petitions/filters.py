@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role, User
@@ -8,6 +9,15 @@ from deadlines.models import Deadline, Level
 from .models import Kind, Petition
 from .selectors import petition_search_q
 from .workflow import Status
+
+
+def worst_open_level() -> Subquery:
+    """A petition's most urgent open deadline level: the staff overview counts by it and opens this
+    filter, so each count equals the list it opens."""
+    return Subquery(
+        Deadline.objects.filter(petition=OuterRef("pk"), closed_at__isnull=True).order_by("-level").values("level")[:1],
+        output_field=IntegerField(),
+    )
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -25,6 +35,11 @@ class PetitionFilter(django_filters.FilterSet):
         choices=[(level.value, level.label) for level in Level if level != Level.NONE],
         method="at_deadline_level",
     )
+    worst_deadline = django_filters.ChoiceFilter(
+        label=_("Most urgent deadline"),
+        choices=[(level.value, level.label) for level in Level if level != Level.NONE],
+        method="at_worst_deadline_level",
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received_at"), ("status", "status"), ("kind", "kind"), ("title", "title")),
@@ -38,7 +53,17 @@ class PetitionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Petition
-        fields = ["q", "kind", "status", "unit", "handler", "received_from", "received_to", "deadline"]
+        fields = [
+            "q",
+            "kind",
+            "status",
+            "unit",
+            "handler",
+            "received_from",
+            "received_to",
+            "deadline",
+            "worst_deadline",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +82,10 @@ class PetitionFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=Deadline.objects.filter(closed_at__isnull=True, level__gte=int(value)).values("petition_id")
         )
+
+    def at_worst_deadline_level(self, queryset, name, value):
+        """Petitions whose most urgent open deadline is at exactly this level."""
+        return queryset.annotate(worst_level=worst_open_level()).filter(worst_level=int(value))
 
     def search(self, queryset, name, value):
         return queryset.filter(petition_search_q(value)) if value.strip() else queryset

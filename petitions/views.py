@@ -19,9 +19,7 @@ from core.decorators import staff_required
 from core.models import Role, Unit
 from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
-from deadlines.models import Level
-from deadlines.selectors import deadlines_for_petitions, open_level_counts
-from reception import selectors as reception_selectors
+from deadlines.selectors import deadlines_for_petitions
 
 from . import actions, exports, selectors, services
 from .filters import PetitionFilter
@@ -142,35 +140,6 @@ def my_petition_detail(request, code):
             "withdraw_form": form
             if petition.status in {Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS}
             else None,
-        },
-    )
-
-
-def deadline_level_counts(unit_ids) -> list[tuple[int, str, int]]:
-    counts = open_level_counts(unit_ids)
-    return [(level.value, level.label, counts.get(level.value, 0)) for level in Level if level != Level.NONE]
-
-
-@staff_required
-def dashboard(request):
-    """The staff landing page: the caseload at a glance, deadline alerts, own cases, heads' quotas."""
-    user = request.user
-    jurisdiction = jurisdiction_for(user)
-    by_status = selectors.caseload_by_status(user)
-    total = sum(by_status.values())
-    today = timezone.localdate()
-    head_units = Unit.objects.filter(pk__in=jurisdiction.by_role.get(Role.HEAD, ())).filter(
-        head_terms__user=user, head_terms__ended_on__isnull=True
-    )
-    return render(
-        request,
-        "petitions/dashboard.html",
-        {
-            "total": total,
-            "by_status": [(status, label, by_status.get(status, 0)) for status, label in Status.choices],
-            "levels": deadline_level_counts(jurisdiction.unit_ids),
-            "my_cases": selectors.my_open_cases(user),
-            "quotas": reception_selectors.head_quotas(head_units, today.year, today.month),
         },
     )
 

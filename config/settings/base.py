@@ -289,6 +289,8 @@ SWEEP_MAX_AGE_MINUTES = env.int("SWEEP_MAX_AGE_MINUTES", default=15)
 
 # Public statistics hide units with fewer petitions than this: small numbers identify people.
 PUBLIC_STATS_MIN_COUNT = 5
+# Oversight comparisons leave a rate blank below this many cases: a rate over two cases says nothing.
+OVERSIGHT_RATE_MIN_CASES = 5
 
 # Request bodies are never logged. The filter masks ID and phone numbers and access keys in query
 # strings as a second line of defence, on every handler: runserver's access log ("django.server")

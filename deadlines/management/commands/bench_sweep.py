@@ -121,7 +121,7 @@ def seed(petitions: int) -> dict:
     """Units, staff and petitions in bulk SQL; no identity data (the sweep never reads it)."""
     from core import services as core_services
     from core.models import Membership, Role, User
-    from deadlines.models import DeadlineRule
+    from deadlines.models import Deadline, DeadlineRule
     from petitions.models import Petition
 
     today = timezone.localdate()
@@ -172,14 +172,23 @@ def seed(petitions: int) -> dict:
         )
         # Due dates: overdue ones 1–40 days ago, the others 1–30 days ahead; due soon 4 days before,
         # long overdue 14 days after (the working-day arithmetic is not what is measured here).
+        # The NOT NULL columns the benchmark does not care about get their defaults (the model grows).
+        deadline_columns = {
+            **_other_required_columns(Deadline, now="now()"),
+            "petition_id": "p.id",
+            "rule_id": "%(rule)s",
+            "unit_id": "p.unit_id",
+            "start_date": "d.due - 14",
+            "due_date": "d.due",
+            "due_soon_from": "d.due - 4",
+            "long_overdue_after": "d.due + 14",
+            "closed_at": "CASE WHEN p.status = 'received' THEN NULL ELSE now() END",
+            "closed_as": "CASE WHEN p.status = 'received' THEN '' ELSE 'met' END",
+        }
         cursor.execute(
+            f"INSERT INTO deadlines_deadline ({', '.join(deadline_columns)}) "  # noqa: S608 - generated, no user input
+            f"SELECT {', '.join(deadline_columns.values())} "
             """
-            INSERT INTO deadlines_deadline (
-                petition_id, rule_id, unit_id, is_complex, is_remote, start_date, due_date, due_soon_from,
-                long_overdue_after, extensions, level, created_at, closed_at, closed_as)
-            SELECT p.id, %(rule)s, p.unit_id, false, false, d.due - 14, d.due, d.due - 4, d.due + 14, 0, 0, now(),
-                   CASE WHEN p.status = 'received' THEN NULL ELSE now() END,
-                   CASE WHEN p.status = 'received' THEN '' ELSE 'met' END
             FROM petitions_petition p
             CROSS JOIN LATERAL (
                 SELECT CASE
