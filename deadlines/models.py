@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import ChainedModel
-from petitions.models import Kind
+from core.vocabulary import Kind
 
 
 class CalendarException(models.Model):

@@ -5,5 +5,4 @@ from . import views
 app_name = "deadlines"
 urlpatterns = [
     path("han-xu-ly/", views.calculator, name="calculator"),
-    path("han-xu-ly/<int:pk>/gia-han/", views.extend, name="extend"),
 ]

@@ -10,6 +10,7 @@ from core.audit import ChainedModel
 from core.crypto import EncryptedTextField
 from core.files import encrypted_storage
 from core.models import Unit
+from core.vocabulary import Kind  # re-exported: `from petitions.models import Kind` keeps working
 
 from .workflow import Action, Status
 
@@ -21,13 +22,6 @@ def new_tracking_code() -> str:
     """Random, not sequential: 50 bits of entropy, grouped for reading (e.g. 7KQ2-M9XD-3H)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-class Kind(models.TextChoices):
-    COMPLAINT = "complaint", _("Complaint")
-    DENUNCIATION = "denunciation", _("Denunciation")
-    RECOMMENDATION = "recommendation", _("Recommendation")
-    REFLECTION = "reflection", _("Reflection")
 
 
 class Channel(models.TextChoices):

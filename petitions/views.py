@@ -19,9 +19,12 @@ from core.decorators import staff_required
 from core.models import Role, Unit
 from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
+from deadlines.forms import ExtendForm
+from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_petitions
+from deadlines.services import DeadlineError
 
-from . import actions, exports, selectors, services
+from . import actions, clocks, exports, selectors, services
 from .filters import PetitionFilter
 from .forms import (
     ExportForm,
@@ -351,3 +354,27 @@ def attachment_download(request, pk):
     response["Content-Type"] = attachment.content_type
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_required
+@require_POST
+def deadline_extend(request, pk):
+    deadline = get_object_or_404(Deadline.objects.select_related("petition", "rule"), pk=pk, petition__isnull=False)
+    # Out of jurisdiction looks like "not found", as for petitions: existence must not leak.
+    if deadline.petition.unit_id not in jurisdiction_for(request.user).unit_ids:
+        raise Http404
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            extension = clocks.deadline_extend(
+                deadline=deadline, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DeadlineError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("The deadline was extended to %(date)s.") % {"date": f"{extension.new_due_date:%d/%m/%Y}"}
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("petitions:detail", deadline.petition_id)

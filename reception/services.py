@@ -4,13 +4,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.crypto import blind_index
-from core.models import Role, Unit, UnitHeadTerm, User
+from core.models import Role, Unit, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for
 from deadlines import services as deadline_services
@@ -38,10 +38,9 @@ from .models import (
     VisitRepresentative,
     WrittenAnswer,
 )
-from .rules import representatives_error
-
-WRITE_ROLES = (Role.RECEPTION, Role.HEAD, Role.ADMIN)
-READ_ROLES = (Role.RECEPTION, Role.HEAD, Role.ADMIN, Role.INSPECTOR)
+from .policy import READ_ROLES, WRITE_ROLES, may_reveal_visit_identity  # noqa: F401 - re-exported
+from .rules import WRITTEN_NOTICE, representatives_error
+from .selectors import head_on
 
 
 class ReceptionError(Exception):
@@ -126,18 +125,6 @@ def session_create_ad_hoc(
         kind=SessionKind.AD_HOC,
         reason=reason.strip(),
     )
-
-
-def head_on(unit_id: int, day: datetime.date) -> int | None:
-    """The id of whoever was head of the unit on that day."""
-    term = (
-        UnitHeadTerm.objects.filter(unit_id=unit_id, started_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-        .order_by("-started_on")
-        .values_list("user_id", flat=True)
-        .first()
-    )
-    return term
 
 
 @transaction.atomic
@@ -529,24 +516,6 @@ def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str)
     return petition, access_key
 
 
-def may_reveal_visit_identity(*, user: User, visit: Visit) -> bool:
-    """Only the current head of the visit's unit and the staff member who logged or handles it.
-
-    Ancestor heads, administrators and inspectors are not among them (Law on Denunciations 2018
-    Art. 47, Decree 31/2019): powers follow the current head term, not a past one.
-    """
-    if not user.is_authenticated:
-        return False
-    jurisdiction = jurisdiction_for(user)
-    if visit.recorded_by_id == user.pk and jurisdiction.has_role(Role.RECEPTION, Role.HEAD, unit_id=visit.unit_id):
-        return True
-    petition = visit.petition if visit.petition_id else None
-    if petition is not None and petition.handler_id == user.pk:
-        return jurisdiction.has_role(Role.HANDLER, Role.HEAD, unit_id=visit.unit_id)
-    # The head of this very unit in the current term (an ancestor's head or a former head is not).
-    return head_on(visit.unit_id, timezone.localdate()) == user.pk
-
-
 @transaction.atomic
 def visit_identity_reveal(*, visit: Visit, actor: User, reason: str) -> dict:
     """Return a protected visitor's identity after writing the access-log row; refused for anyone else."""
@@ -571,9 +540,6 @@ def visit_update_follow_up(*, visit: Visit, actor: User, follow_up: str, notes: 
     visit.follow_up, visit.notes = follow_up.strip(), notes.strip()
     visit.save(update_fields=["follow_up", "notes"])
     return visit
-
-
-WRITTEN_NOTICE = "reg11.written_notice"
 
 
 @transaction.atomic

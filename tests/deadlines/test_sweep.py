@@ -10,9 +10,9 @@ from django.db import connection, connections
 from core.models import Notification
 from deadlines import services_sweep
 from deadlines.models import Deadline, Escalation, Level
-from deadlines.services import deadline_extend
 from deadlines.services_sweep import deadlines_sweep
 from petitions import services as petition_services
+from petitions.clocks import deadline_extend
 from petitions.models import Kind
 
 from ..factories import make_petition

@@ -1,0 +1,35 @@
+"""Who may see and do what in reception: sessions, bookings, visits and the book.
+
+Facts: the user's roles per unit subtree (core.selectors.jurisdiction_for), who logged a visit,
+the assigned handler, and the current head term. core.access dispatches the named permissions here.
+"""
+
+from django.utils import timezone
+
+from core.models import Role, User
+from core.selectors import jurisdiction_for
+
+from .models import Visit
+
+WRITE_ROLES = (Role.RECEPTION, Role.HEAD, Role.ADMIN)
+READ_ROLES = (Role.RECEPTION, Role.HEAD, Role.ADMIN, Role.INSPECTOR)
+
+
+def may_reveal_visit_identity(*, user: User, visit: Visit) -> bool:
+    """Only the current head of the visit's unit and the staff member who logged or handles it.
+
+    Ancestor heads, administrators and inspectors are not among them (Law on Denunciations 2018
+    Art. 47, Decree 31/2019): powers follow the current head term, not a past one.
+    """
+    if not user.is_authenticated:
+        return False
+    jurisdiction = jurisdiction_for(user)
+    if visit.recorded_by_id == user.pk and jurisdiction.has_role(Role.RECEPTION, Role.HEAD, unit_id=visit.unit_id):
+        return True
+    petition = visit.petition if visit.petition_id else None
+    if petition is not None and petition.handler_id == user.pk:
+        return jurisdiction.has_role(Role.HANDLER, Role.HEAD, unit_id=visit.unit_id)
+    # The head of this very unit in the current term (an ancestor's head or a former head is not).
+    from .selectors import head_on  # selectors import this module
+
+    return head_on(visit.unit_id, timezone.localdate()) == user.pk
