@@ -87,3 +87,16 @@ def can_record_requirement(user: User, petition) -> bool:
     if jurisdiction.has_role(Role.HEAD, unit_id=petition.unit_id):
         return True
     return petition.handler_id == user.pk and jurisdiction.has_role(Role.HANDLER, unit_id=petition.unit_id)
+
+
+def register_permissions() -> None:
+    """Called from DialoguesConfig.ready(): the named permissions core.access answers."""
+    from core import access
+
+    access.register("dialogues.read", access.is_staff)
+    access.register("dialogues.schedule", lambda user, unit_id=None: can_schedule(user, unit_id))
+    access.register("dialogues.flag_hotspot", lambda user, unit_id=None: can_flag_hotspot(user, unit_id))
+    access.register("dialogues.close_action", can_close_action)
+    access.register("dialogues.record_requirement", can_record_requirement)
+    access.register("dialogues.act", lambda user, dialogue: bool(dialogue_actions(user, dialogue)))
+    access.register("dialogues.hotspot_act", lambda user, hotspot: bool(hotspot_actions(user, hotspot)))

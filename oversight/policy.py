@@ -47,3 +47,14 @@ def can_remedy_finding(user: User, finding) -> bool:
     if finding.status != "open":
         return False
     return finding.unit.head_terms.filter(user=user, ended_on__isnull=True).exists()
+
+
+def register_permissions() -> None:
+    """Called from OversightConfig.ready(): the named permissions core.access answers."""
+    from core import access
+
+    access.register("oversight.view", lambda user, unit_id=None: can_view_oversight(user, unit_id))
+    access.register("oversight.reports", lambda user, unit_id=None: can_view_oversight(user, unit_id))
+    access.register("oversight.workspace", lambda user, obj=None: can_use_workspace(user))
+    access.register("oversight.record_finding", lambda user, unit_id=None: can_record_finding(user, unit_id))
+    access.register("oversight.remedy_finding", can_remedy_finding)

@@ -33,3 +33,35 @@ def may_reveal_visit_identity(*, user: User, visit: Visit) -> bool:
     from .selectors import head_on  # selectors import this module
 
     return head_on(visit.unit_id, timezone.localdate()) == user.pk
+
+
+def can_read(user: User, obj=None) -> bool:
+    """Reception officers, heads, inspectors and administrators read sessions, bookings and the book."""
+    return jurisdiction_for(user).has_role(*READ_ROLES, unit_id=_unit_id(obj))
+
+
+def can_write(user: User, obj=None) -> bool:
+    """Inspectors read only: writes (sessions, bookings, visits, answers) need a write role on the unit."""
+    return jurisdiction_for(user).has_role(*WRITE_ROLES, unit_id=_unit_id(obj))
+
+
+def can_conclude(user: User, visit: Visit) -> bool:
+    """Only the head who received this citizen in person records the conclusion (Reg. 11-QĐi/TW)."""
+    session = visit.session
+    return session is not None and session.held_in_person and session.held_by_id == user.pk
+
+
+def _unit_id(obj) -> int | None:
+    if obj is None or isinstance(obj, int):
+        return obj
+    return obj.unit_id
+
+
+def register_permissions() -> None:
+    """Called from ReceptionConfig.ready(): the named permissions core.access answers."""
+    from core import access
+
+    access.register("reception.read", can_read)
+    access.register("reception.write", can_write)
+    access.register("reception.conclude", can_conclude)
+    access.register("reception.reveal_identity", lambda user, visit: may_reveal_visit_identity(user=user, visit=visit))

@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core import access
 from core.decorators import staff_required
 from core.models import Role, Unit
 from core.ratelimit import ratelimit
@@ -150,8 +150,7 @@ def reception_staff(view):
 
     @staff_required
     def wrapper(request, *args, **kwargs):
-        if not selectors.can_read_reception(request.user):
-            raise PermissionDenied
+        access.require(request.user, "reception.read")
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -181,12 +180,13 @@ def session_list(request):
     return render(
         request,
         "reception/session_list.html",
-        {"form": form, "page": page, "can_create": bool(selectors.writable_unit_ids(request.user))},
+        {"form": form, "page": page, "can_create": access.may(request.user, "reception.write")},
     )
 
 
 @reception_staff
 def session_create(request):
+    access.require(request.user, "reception.write")
     units = selectors.units_for_reception(request.user, writable=True)
     form = AdHocSessionForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +238,7 @@ def _render_session(request, session, *, bound=None, status=200):
 
 
 def services_can_write(user, unit_id) -> bool:
-    return jurisdiction_for(user).has_role(*services.WRITE_ROLES, unit_id=unit_id)
+    return access.may(user, "reception.write", unit_id)
 
 
 @reception_staff
@@ -250,6 +250,7 @@ def session_detail(request, pk):
 @require_POST
 def session_holder(request, pk):
     session = selectors.session_detail(request.user, pk)
+    access.require(request.user, "reception.write", session)
     form = HolderForm(request.POST, staff=_holder_choices(session))
     if form.is_valid():
         try:
@@ -270,6 +271,7 @@ def session_holder(request, pk):
 @require_POST
 def session_cancel(request, pk):
     session = selectors.session_detail(request.user, pk)
+    access.require(request.user, "reception.write", session)
     form = SessionCancelForm(request.POST)
     if form.is_valid():
         try:
@@ -293,6 +295,7 @@ def booking_action(request, pk, action):
         raise Http404
     booking = selectors.booking_detail(request.user, pk)
     session = booking.session
+    access.require(request.user, "reception.write", session)
     prefix = f"{action}-{booking.pk}"
     if action == "move":
         form = BookingMoveForm(request.POST, prefix=prefix, sessions=selectors.move_targets(request.user, session))
@@ -343,7 +346,7 @@ def book_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_write": bool(selectors.writable_unit_ids(request.user)),
+            "can_write": access.may(request.user, "reception.write"),
         },
     )
 
@@ -396,9 +399,8 @@ def book_export(request, fmt):
 
 @reception_staff
 def visit_create(request):
+    access.require(request.user, "reception.write")
     units = selectors.units_for_reception(request.user, writable=True)
-    if not units.exists():
-        raise PermissionDenied
     booking = None
     booking_id = request.POST.get("booking") or request.GET.get("booking")
     if booking_id:
@@ -498,7 +500,7 @@ def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None
     conclusion = selectors.conclusion_for_visit(visit)
     answer = getattr(conclusion, "written_answer", None) if conclusion else None
     can_answer = conclusion is not None and answer is None and can_write
-    can_reveal = visit.is_protected and services.may_reveal_visit_identity(user=request.user, visit=visit)
+    can_reveal = visit.is_protected and access.may(request.user, "reception.reveal_identity", visit)
     return render(
         request,
         "reception/visit_detail.html",
@@ -517,10 +519,7 @@ def _render_visit(request, visit, *, bound=None, revealed=None, reveal_form=None
             "answer": answer,
             "written_notice": selectors.written_notice_deadline(conclusion) if conclusion else None,
             "answer_form": answer_form or (WrittenAnswerForm() if can_answer else None),
-            "can_conclude": visit.session is not None
-            and visit.session.held_in_person
-            and visit.session.held_by_id == request.user.pk
-            and conclusion is None,
+            "can_conclude": conclusion is None and access.may(request.user, "reception.conclude", visit),
         },
     )
 
@@ -536,6 +535,7 @@ def visit_outcome(request, pk, name):
     if name not in OUTCOME_FORMS:
         raise Http404
     visit = selectors.visit_detail(request.user, pk)
+    access.require(request.user, "reception.write", visit)
     form = _outcome_form(name, visit, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -583,6 +583,7 @@ def visit_outcome(request, pk, name):
 def visit_reveal(request, pk):
     """Show a protected visitor's identity in this one response, after logging who asked and why."""
     visit = selectors.visit_detail(request.user, pk)
+    access.require(request.user, "reception.reveal_identity", visit)
     form = VisitRevealForm(request.POST)
     revealed = None
     if form.is_valid():
@@ -613,6 +614,7 @@ def refusal_notice(request, pk):
 @reception_staff
 def conclusion_create(request, pk):
     visit = selectors.visit_detail(request.user, pk)
+    access.require(request.user, "reception.conclude", visit)
     form = ConclusionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -634,6 +636,7 @@ def conclusion_create(request, pk):
 @require_POST
 def written_answer_create(request, pk):
     visit = selectors.visit_detail(request.user, pk)
+    access.require(request.user, "reception.write", visit)
     conclusion = selectors.conclusion_for_visit(visit)
     if conclusion is None:
         raise Http404
