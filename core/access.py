@@ -59,6 +59,20 @@ def require_visible(user: Any, name: str, obj: Any = None) -> None:
         raise Http404
 
 
+def drf_permission(name: str):
+    """The same permission as a DRF permission class, for API views without an object."""
+    from rest_framework.permissions import BasePermission
+
+    class Permission(BasePermission):
+        message = "You are not allowed to use this endpoint."
+
+        def has_permission(self, request, view) -> bool:
+            return may(request.user, name)
+
+    Permission.__name__ = f"May_{name.replace('.', '_')}"
+    return Permission
+
+
 # --- Facts shared by every app's predicates ---------------------------------------------------------
 
 

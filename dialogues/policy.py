@@ -89,14 +89,21 @@ def can_record_requirement(user: User, petition) -> bool:
     return petition.handler_id == user.pk and jurisdiction.has_role(Role.HANDLER, unit_id=petition.unit_id)
 
 
+def _unit_id(obj) -> int | None:
+    return obj if obj is None or isinstance(obj, int) else obj.unit_id
+
+
 def register_permissions() -> None:
     """Called from DialoguesConfig.ready(): the named permissions core.access answers."""
     from core import access
 
     access.register("dialogues.read", access.is_staff)
-    access.register("dialogues.schedule", lambda user, unit_id=None: can_schedule(user, unit_id))
-    access.register("dialogues.flag_hotspot", lambda user, unit_id=None: can_flag_hotspot(user, unit_id))
+    # Staff of the unit and of its ancestors see a dialogue or a hotspot (selectors narrow the same way).
+    access.register("dialogues.view", lambda user, obj: obj.unit_id in jurisdiction_for(user).unit_ids)
+    access.register("dialogues.schedule", lambda user, obj=None: can_schedule(user, _unit_id(obj)))
+    access.register("dialogues.flag_hotspot", lambda user, obj=None: can_flag_hotspot(user, _unit_id(obj)))
     access.register("dialogues.close_action", can_close_action)
     access.register("dialogues.record_requirement", can_record_requirement)
+    access.register("dialogues.organise", lambda user, dialogue: can_schedule(user, dialogue.unit_id))
     access.register("dialogues.act", lambda user, dialogue: bool(dialogue_actions(user, dialogue)))
     access.register("dialogues.hotspot_act", lambda user, hotspot: bool(hotspot_actions(user, hotspot)))

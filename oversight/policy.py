@@ -49,12 +49,24 @@ def can_remedy_finding(user: User, finding) -> bool:
     return finding.unit.head_terms.filter(user=user, ended_on__isnull=True).exists()
 
 
+def _unit_id(obj) -> int | None:
+    return obj if obj is None or isinstance(obj, int) else obj.unit_id
+
+
+def _workspace(user: User, obj=None) -> bool:
+    """The workspace at all (no object), or one case or finding in it (`obj` carries `unit_id`)."""
+    if obj is None:
+        return can_use_workspace(user)
+    return obj.unit_id in workspace_unit_ids(user)
+
+
 def register_permissions() -> None:
     """Called from OversightConfig.ready(): the named permissions core.access answers."""
     from core import access
 
-    access.register("oversight.view", lambda user, unit_id=None: can_view_oversight(user, unit_id))
-    access.register("oversight.reports", lambda user, unit_id=None: can_view_oversight(user, unit_id))
-    access.register("oversight.workspace", lambda user, obj=None: can_use_workspace(user))
-    access.register("oversight.record_finding", lambda user, unit_id=None: can_record_finding(user, unit_id))
+    access.register("oversight.view", lambda user, obj=None: can_view_oversight(user, _unit_id(obj)))
+    access.register("oversight.reports", lambda user, obj=None: can_view_oversight(user, _unit_id(obj)))
+    access.register("oversight.workspace", _workspace)
+    # On a case (its unit) or a unit id.
+    access.register("oversight.record_finding", lambda user, obj=None: can_record_finding(user, _unit_id(obj)))
     access.register("oversight.remedy_finding", can_remedy_finding)

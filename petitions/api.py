@@ -17,6 +17,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import access
 from core.models import Unit
 from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
@@ -469,6 +470,11 @@ class StaffPetitionTransitionsApi(StaffApiView):
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}
         action = data.pop("action")
+        if not access.may(request.user, f"petitions.{action}", petition):
+            # No role for this action on this petition: refused like the page (403), not a rule broken.
+            return Response(
+                {"detail": _("You are not allowed to do this on this petition.")}, status=status.HTTP_403_FORBIDDEN
+            )
         if action not in services.allowed_actions(user=request.user, petition=petition):
             if not action_possible_in(action, petition.status):
                 message = _("“%(action)s” is not possible while the petition is “%(status)s”.") % {
