@@ -31,9 +31,11 @@ from .models import (
     ReceptionSchedule,
     ReceptionSession,
     RefusalReason,
+    SessionHistory,
     SessionKind,
     SessionStatus,
     Visit,
+    VisitHistory,
     VisitIdentityReveal,
     VisitRepresentative,
     WrittenAnswer,
@@ -41,6 +43,7 @@ from .models import (
 from .policy import READ_ROLES, WRITE_ROLES, may_reveal_visit_identity  # noqa: F401 - re-exported
 from .rules import WRITTEN_NOTICE, representatives_error
 from .selectors import head_on
+from .workflow import SESSION_TRANSITIONS, VISIT_TRANSITIONS
 
 
 class ReceptionError(Exception):
@@ -140,13 +143,27 @@ def session_record_holder(*, session: ReceptionSession, actor: User, held_by: Us
     in_person = head_on(session.unit_id, session.date) == held_by.pk
     if session.held_by_id and session.held_by_id != held_by.pk and session.conclusions.exists():
         raise ReceptionError(_("The head has already recorded conclusions for this session."))
-    updated = ReceptionSession.objects.filter(
-        pk=session.pk, status__in=[SessionStatus.PLANNED, SessionStatus.HELD]
-    ).update(status=SessionStatus.HELD, held_by=held_by, held_in_person=in_person)
-    if not updated:
+    if not _session_transition(session, "record_holder", actor=actor, held_by=held_by, held_in_person=in_person):
         raise ReceptionError(_("This session was changed by someone else meanwhile. Reload the page and try again."))
-    session.status, session.held_by, session.held_in_person = SessionStatus.HELD, held_by, in_person
+    session.held_by, session.held_in_person = held_by, in_person
     return session
+
+
+def _session_transition(session: ReceptionSession, action: str, *, actor: User, reason: str = "", **fields) -> bool:
+    """Move a session along SESSION_TRANSITIONS with a conditional update and write its history row.
+
+    False when the row was no longer in a from-state (another request got there first).
+    """
+    from_states, to_status, _permission, _reason_required = SESSION_TRANSITIONS[action]
+    current = ReceptionSession.objects.filter(pk=session.pk).values_list("status", flat=True).first()
+    updated = ReceptionSession.objects.filter(pk=session.pk, status__in=from_states).update(status=to_status, **fields)
+    if not updated:
+        return False
+    SessionHistory.objects.create(
+        session=session, action=action, from_status=current, to_status=to_status, actor=actor, reason=reason
+    )
+    session.status = to_status
+    return True
 
 
 @transaction.atomic
@@ -156,11 +173,8 @@ def session_cancel(*, session: ReceptionSession, actor: User, message: str) -> R
     message = (message or "").strip()
     if not message:
         raise ReceptionError(_("Write a message to the citizens who booked this session."))
-    if not ReceptionSession.objects.filter(pk=session.pk, status=SessionStatus.PLANNED).update(
-        status=SessionStatus.CANCELLED
-    ):
+    if not _session_transition(session, "cancel", actor=actor, reason=message):
         raise ReceptionError(_("Only a planned session can be cancelled."))
-    session.status = SessionStatus.CANCELLED
     for booking in session.bookings.filter(status__in=ACTIVE_BOOKING_STATUSES):
         _booking_transition(booking, to_status=BookingStatus.DECLINED, actor=actor, message=message)
     return session
@@ -421,14 +435,19 @@ def visit_record(
     return visit
 
 
-def _set_outcome(visit: Visit, *, actor: User, outcome: str, **fields) -> Visit:
+def _set_outcome(visit: Visit, *, actor: User, action: str, **fields) -> Visit:
+    """Decide a visit's handling along VISIT_TRANSITIONS: a conditional update and a history row."""
     ensure_can_write(actor, visit.unit_id)
+    from_outcomes, outcome, _permission, _reason_required = VISIT_TRANSITIONS[action]
     now = timezone.now()
-    updated = Visit.objects.filter(pk=visit.pk, outcome=Outcome.PENDING).update(
+    updated = Visit.objects.filter(pk=visit.pk, outcome__in=from_outcomes).update(
         outcome=outcome, outcome_by=actor, outcome_at=now, **fields
     )
     if not updated:
         raise ReceptionError(_("The handling of this visit has already been recorded."))
+    VisitHistory.objects.create(
+        visit=visit, action=action, from_outcome=Outcome.PENDING, to_outcome=outcome, actor=actor
+    )
     for name, value in fields.items():
         setattr(visit, name, value)
     visit.outcome, visit.outcome_by, visit.outcome_at = outcome, actor, now
@@ -440,7 +459,7 @@ def visit_guide(*, visit: Visit, actor: User, guidance: str) -> Visit:
     guidance = (guidance or "").strip()
     if not guidance:
         raise ReceptionError(_("Write down the guidance given to the citizen."))
-    return _set_outcome(visit, actor=actor, outcome=Outcome.GUIDED, guidance=guidance)
+    return _set_outcome(visit, actor=actor, action="guide", guidance=guidance)
 
 
 @transaction.atomic
@@ -455,7 +474,7 @@ def visit_forward(
     return _set_outcome(
         visit,
         actor=actor,
-        outcome=Outcome.FORWARDED,
+        action="forward",
         forwarded_to=to_unit,
         forwarded_to_body=to_body,
         guidance=note.strip(),
@@ -466,9 +485,7 @@ def visit_forward(
 def visit_refuse(*, visit: Visit, actor: User, reason: str, detail: str = "") -> Visit:
     if reason not in RefusalReason.values:
         raise ReceptionError(_("Choose one of the reasons the law allows for refusing reception."))
-    return _set_outcome(
-        visit, actor=actor, outcome=Outcome.REFUSED, refusal_reason=reason, refusal_detail=detail.strip()
-    )
+    return _set_outcome(visit, actor=actor, action="refuse", refusal_reason=reason, refusal_detail=detail.strip())
 
 
 def channel_for(visit: Visit) -> str:
@@ -507,7 +524,7 @@ def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str)
     _set_outcome(
         visit,
         actor=actor,
-        outcome=Outcome.PETITION_REGISTERED,
+        action="petition",
         petition=petition,
         petition_kind=kind,
         # Registered as a denunciation: protected from now on, whatever the kind becomes later.

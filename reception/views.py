@@ -472,6 +472,60 @@ OUTCOME_FORMS = {
 }
 
 
+def _saved(request, visit):
+    messages.success(request, _("Saved."))
+    return redirect("reception:visit_detail", pk=visit.pk)
+
+
+def _run_guide(request, visit, data):
+    services.visit_guide(visit=visit, actor=request.user, guidance=data["guidance"])
+    return _saved(request, visit)
+
+
+def _run_forward(request, visit, data):
+    services.visit_forward(
+        visit=visit, actor=request.user, to_unit=data["to_unit"], to_body=data["to_body"], note=data["note"]
+    )
+    return _saved(request, visit)
+
+
+def _run_refuse(request, visit, data):
+    services.visit_refuse(visit=visit, actor=request.user, reason=data["reason"], detail=data["detail"])
+    messages.success(request, _("The refusal has been recorded. Print the refusal notice for the citizen."))
+    return redirect("reception:refusal_notice", pk=visit.pk)
+
+
+def _run_petition(request, visit, data):
+    petition, access_key = services.visit_register_petition(
+        visit=visit, actor=request.user, kind=data["kind"], title=data["title"]
+    )
+    messages.success(
+        request,
+        _(
+            "Petition %(code)s has been registered. Access key for the citizen: %(key)s "
+            "(write it on the receipt; it is not shown again)."
+        )
+        % {"code": petition.tracking_code, "key": access_key},
+    )
+    return redirect("reception:visit_detail", pk=visit.pk)
+
+
+def _run_follow_up(request, visit, data):
+    services.visit_update_follow_up(visit=visit, actor=request.user, follow_up=data["follow_up"], notes=data["notes"])
+    return _saved(request, visit)
+
+
+# One row per outcome form: the service call and where the officer goes next (reception/workflow.py
+# holds the states each outcome may leave from).
+OUTCOME_RUNS = {
+    "guide": _run_guide,
+    "forward": _run_forward,
+    "refuse": _run_refuse,
+    "petition": _run_petition,
+    "follow_up": _run_follow_up,
+}
+
+
 def _outcome_form(name, visit, data=None):
     kwargs = {"prefix": name}
     if name == "forward":
@@ -538,40 +592,12 @@ def visit_outcome(request, pk, name):
     access.require(request.user, "reception.write", visit)
     form = _outcome_form(name, visit, request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            if name == "guide":
-                services.visit_guide(visit=visit, actor=request.user, guidance=data["guidance"])
-            elif name == "forward":
-                services.visit_forward(
-                    visit=visit, actor=request.user, to_unit=data["to_unit"], to_body=data["to_body"], note=data["note"]
-                )
-            elif name == "refuse":
-                services.visit_refuse(visit=visit, actor=request.user, reason=data["reason"], detail=data["detail"])
-                messages.success(request, _("The refusal has been recorded. Print the refusal notice for the citizen."))
-                return redirect("reception:refusal_notice", pk=visit.pk)
-            elif name == "petition":
-                petition, access_key = services.visit_register_petition(
-                    visit=visit, actor=request.user, kind=data["kind"], title=data["title"]
-                )
-                messages.success(
-                    request,
-                    _(
-                        "Petition %(code)s has been registered. Access key for the citizen: %(key)s "
-                        "(write it on the receipt; it is not shown again)."
-                    )
-                    % {"code": petition.tracking_code, "key": access_key},
-                )
-                return redirect("reception:visit_detail", pk=visit.pk)
-            else:
-                services.visit_update_follow_up(
-                    visit=visit, actor=request.user, follow_up=data["follow_up"], notes=data["notes"]
-                )
+            response = OUTCOME_RUNS[name](request, visit, form.cleaned_data)
         except ReceptionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Saved."))
-            return redirect("reception:visit_detail", pk=visit.pk)
+            return response
     messages.error(request, _("Nothing was saved. See the message below."))
     visit = selectors.visit_detail(request.user, pk)
     return _render_visit(request, visit, bound=(name, form))
