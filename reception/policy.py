@@ -5,14 +5,22 @@ the assigned handler, and the current head term. core.access dispatches the name
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import Role, User
 from core.selectors import jurisdiction_for
 
+from .errors import ReceptionError
 from .models import Visit
 
 WRITE_ROLES = (Role.RECEPTION, Role.HEAD, Role.ADMIN)
 READ_ROLES = (Role.RECEPTION, Role.HEAD, Role.ADMIN, Role.INSPECTOR)
+
+
+def ensure_can_write(user: User, unit_id: int) -> None:
+    """The services' own check (a task or another app may call them without a view in front)."""
+    if not jurisdiction_for(user).has_role(*WRITE_ROLES, unit_id=unit_id):
+        raise ReceptionError(_("You are not allowed to do this for this unit."))
 
 
 def may_reveal_visit_identity(*, user: User, visit: Visit) -> bool:
