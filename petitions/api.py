@@ -21,7 +21,7 @@ from core import access
 from core.models import Unit
 from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
-from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
+from core.validators import CITIZEN_ID_RE, normalize_phone, validate_citizen_id, validate_phone
 
 from . import actions, exports, selectors, services
 from .filters import PetitionFilter
@@ -284,7 +284,7 @@ class PetitionCreateApi(PublicApiView):
             petitioner=PetitionerData(
                 full_name=data["full_name"],
                 id_number=data["id_number"],
-                phone=data["phone"].replace(" ", "").replace(".", ""),
+                phone=normalize_phone(data["phone"]),
                 email=data["email"],
                 address=data["address"],
             ),

@@ -13,6 +13,7 @@ from core.audit import chain_create
 from core.crypto import blind_index
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
+from core.validators import DESTINATION_MESSAGE, destination_given_once
 from deadlines.selectors import filing_limit_for
 
 from . import clocks, hooks, notifications
@@ -326,8 +327,8 @@ def petition_forward(
     """Forward to a unit of the portal (a new linked petition is opened there) or to an outside body."""
     _ensure_can(actor, petition, Action.FORWARD)
     reason = _require_reason(Action.FORWARD, reason)
-    if (to_unit is None) == (not to_body.strip()):
-        raise PetitionError(_("Choose either a unit of the portal or name an outside body."))
+    if not destination_given_once(to_unit, to_body):
+        raise PetitionError(DESTINATION_MESSAGE)
     if to_unit is not None and to_unit.pk == petition.unit_id:
         raise PetitionError(_("A petition cannot be forwarded to its own unit."))
     _transition(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.crypto import blind_index
 from core.models import Unit, User
+from core.validators import DESTINATION_MESSAGE, destination_given_once, normalize_phone
 from deadlines import services as deadline_services
 from petitions import services as petition_services
 from petitions.models import Channel, Kind, Petition
@@ -101,7 +102,7 @@ def visit_record(
         full_name=visitor.full_name.strip(),
         id_number=visitor.id_number.strip(),
         id_number_digest=blind_index(visitor.id_number),
-        phone="".join(visitor.phone.split()),
+        phone=normalize_phone(visitor.phone),
         address=visitor.address.strip(),
         content=content.strip(),
         petition_kind=petition_kind,
@@ -153,8 +154,8 @@ def visit_forward(
     *, visit: Visit, actor: User, to_unit: Unit | None = None, to_body: str = "", note: str = ""
 ) -> Visit:
     to_body = (to_body or "").strip()
-    if (to_unit is None) == (not to_body):
-        raise ReceptionError(_("Choose either a unit of the portal or name an outside body."))
+    if not destination_given_once(to_unit, to_body):
+        raise ReceptionError(DESTINATION_MESSAGE)
     if to_unit is not None and to_unit.pk == visit.unit_id:
         raise ReceptionError(_("A visit cannot be forwarded to its own unit."))
     return _set_outcome(
