@@ -427,7 +427,7 @@ def citizen_lookup(request):
     result = None
     if request.method == "POST" and form.is_valid():
         result = selectors.returning_citizen(request.user, form.cleaned_data["id_number"])
-    template = "reception/_returning.html" if request.htmx else "reception/citizen_lookup.html"
+    template = "reception/_citizen_lookup.html" if request.htmx else "reception/citizen_lookup.html"
     return render(request, template, {"form": form, "returning": result})
 
 

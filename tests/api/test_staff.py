@@ -232,3 +232,13 @@ def test_caseload_page_links_to_the_same_export(client, org):
     response = client.get(reverse("petitions:export"), {"unit": org.commune.pk})
     assert response.status_code == 200
     assert len(_csv(response)) == 2
+
+
+def test_a_refused_export_asked_as_csv_is_csv_too(token_client, org):
+    response = token_client(org.outsider).get(
+        reverse("api-staff-export"), {"unit": org.commune.pk}, HTTP_ACCEPT="text/csv"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows and all(len(row) == 2 for row in rows) and rows[0][0].startswith("errors")
