@@ -2,7 +2,9 @@
 
 import datetime
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -132,7 +134,7 @@ def petition_submit(
     people_count: int = 1,
     citizen: User | None = None,
     created_by: User | None = None,
-    uploads: list[tuple] = (),
+    uploads: Sequence[tuple] = (),
     is_anonymous: bool = False,
     confidential: bool = False,
     forwarded_from: Petition | None = None,
@@ -300,7 +302,7 @@ def petition_accept(*, petition: Petition, actor: User, reason: str = "", late_o
             _("An anonymous denunciation is not handled as a denunciation: file it as information instead.")
         )
     limit = filing_limit_for(petition)
-    fields = {"accepted_at": timezone.now()}
+    fields: dict[str, Any] = {"accepted_at": timezone.now()}
     if limit is not None and not limit.admissible:
         if not limit.excusable:
             raise PetitionError(limit.message)

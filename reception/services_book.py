@@ -1,6 +1,7 @@
 """Writes on the reception book: visits and their handling, identity reveals, conclusions, written answers."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -71,7 +72,7 @@ def visit_record(
     content: str,
     petition_kind: str = "",
     people_count: int = 1,
-    representatives: list[RepresentativeData] = (),
+    representatives: Sequence[RepresentativeData] = (),
     previously_handled_by: str = "",
     notes: str = "",
     visited_on: datetime.date | None = None,
@@ -190,7 +191,7 @@ def visit_register_petition(*, visit: Visit, actor: User, kind: str, title: str)
     10-working-day written answer (reg11.written_notice) is opened by the head's conclusion, not here.
     """
     ensure_can_write(actor, visit.unit_id)
-    if visit.session_id and visit.session.status == SessionStatus.PLANNED:
+    if visit.session is not None and visit.session.status == SessionStatus.PLANNED:
         raise ReceptionError(
             _("First record who is receiving citizens in this session (the head in person or a delegate).")
         )

@@ -43,7 +43,7 @@ def _check_bookable(session: ReceptionSession, *, people_count: int, digest: str
         raise ReceptionError(_("This session has already started or is in the past. Choose a later one."))
     same_person = Booking.objects.filter(
         session=session, id_number_digest=digest, status__in=ACTIVE_BOOKING_STATUSES
-    ).exclude(pk=exclude)
+    ).exclude(pk__in=[exclude] if exclude else [])
     if same_person.exists():
         raise ReceptionError(_("A booking for this citizen ID number already exists for this session."))
     free = session.capacity - booked_people(session.pk, exclude_booking=exclude)

@@ -124,7 +124,7 @@ def _session_transition(session: ReceptionSession, action: str, *, actor: User, 
     if not updated:
         return False
     SessionHistory.objects.create(
-        session=session, action=action, from_status=current, to_status=to_status, actor=actor, reason=reason
+        session=session, action=action, from_status=current or "", to_status=to_status, actor=actor, reason=reason
     )
     session.status = to_status
     return True
