@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .selectors import jurisdiction_for
 
@@ -64,7 +65,7 @@ def drf_permission(name: str):
     from rest_framework.permissions import BasePermission
 
     class Permission(BasePermission):
-        message = "You are not allowed to use this endpoint."
+        message = _("You are not allowed to use this endpoint.")
 
         def has_permission(self, request, view) -> bool:
             return may(request.user, name)
