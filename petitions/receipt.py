@@ -1,0 +1,24 @@
+"""The filing receipt (giấy biên nhận): one document as a printable page and as a PDF file."""
+
+from django.utils import timezone
+
+from core.pdf import render_pdf
+
+from .citizen import next_steps
+from .models import Petition
+
+
+def receipt_context(petition: Petition, access_key: str) -> dict:
+    return {
+        "petition": petition,
+        "access_key": access_key,
+        "steps": next_steps(petition),
+        "issued_at": timezone.localtime(),
+        "received_at": timezone.localtime(petition.received_at),
+    }
+
+
+def receipt_pdf(petition: Petition, access_key: str) -> bytes:
+    return render_pdf(
+        "petitions/receipt_document.html", receipt_context(petition, access_key), css=("css/receipt.css",)
+    )
