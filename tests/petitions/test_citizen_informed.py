@@ -376,3 +376,13 @@ def test_the_receipt_link_in_emails_never_holds_the_key(org):
     _petition, key = make_petition_with_key(org.commune, email="x@example.test")
     for url in Notification.objects.values_list("url", flat=True):
         assert key not in url and not re.search(r"[?&]key=", url)
+
+
+def test_the_receipt_pdf_uses_one_font_with_every_vietnamese_glyph(org):
+    from weasyprint import CSS, HTML
+
+    from core.pdf import pdf_font
+
+    html = '<p class="receipt">Giấy biên nhận — Đỗ Thị Dân, ưu tiên, ỹ ữ ẵ</p>'
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=pdf_font())], uncompressed_pdf=True)
+    assert set(re.findall(rb"/FontName\s*/[A-Z]+\+([A-Za-z-]+)", pdf)) == {b"DejaVu-Serif"}
