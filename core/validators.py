@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-CITIZEN_ID_RE = re.compile(r"^\d{12}$")
+# ASCII digits only: \d would also match full-width digits, which forms normalise first (normalize_digits).
+CITIZEN_ID_RE = re.compile(r"^[0-9]{12}$")
 PHONE_RE = re.compile(r"^(?:\+84|0)(?:3|5|7|8|9|2\d)\d{7,8}$")
 
 # The place-of-birth codes of the 63 provinces as issued before the 2025 merger (Circular
@@ -35,7 +36,8 @@ def citizen_id_birth_year(value: str) -> int:
 
 
 def validate_citizen_id(value: str) -> None:
-    value = normalize_digits(value)
+    """The value as it will be stored: callers normalise typed input first (normalize_digits)."""
+    value = value or ""
     if not CITIZEN_ID_RE.match(value):
         raise ValidationError(_("A citizen ID number has exactly 12 digits."), code="citizen_id")
     if value[:3] not in PROVINCE_CODES:
@@ -54,5 +56,5 @@ def validate_citizen_id(value: str) -> None:
 
 
 def validate_phone(value: str) -> None:
-    if not PHONE_RE.match(normalize_digits(value)):
+    if not PHONE_RE.match((value or "").replace(" ", "").replace(".", "")):
         raise ValidationError(_("Enter a Vietnamese phone number, e.g. 0912345678 or +84912345678."), code="phone")
