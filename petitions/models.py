@@ -201,6 +201,7 @@ HISTORY_ACTIONS = [
     ("protect", _("Identity protection applied")),
     ("unprotect", _("Identity protection lifted")),
     ("dialogue", _("Dialogue")),  # recorded by the dialogues app (scheduling, minutes, follow-up actions)
+    ("key_reset", _("New access key sent to the e-mail on record")),
 ]
 
 

@@ -160,6 +160,7 @@ def test_forgot_key_sends_a_new_key_and_revokes_the_old_one(client, org):
     from petitions.selectors import petition_track
 
     assert petition_track(code=petition.tracking_code, key=old_key) is None
+    assert petition.history.filter(action="key_reset", is_public=False).count() == 1
     pdf_text = mail.outbox[0].attachments[0][1]
     assert pdf_text.startswith(b"%PDF")
 
@@ -190,9 +191,10 @@ def test_forgot_key_is_rate_limited(client, org, settings):
 # What happens next --------------------------------------------------------------------------------
 
 
-def test_the_status_page_says_what_the_unit_must_do_and_by_when(client, org):
+def test_the_status_page_says_what_the_unit_must_do_and_by_when(client, org, django_assert_max_num_queries):
     petition, key = make_petition_with_key(org.commune)
-    response = client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": key})
+    with django_assert_max_num_queries(12):
+        response = client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": key})
     body = response.content.decode()
     step = next_steps(petition)[0]
     assert f"{step.due_date:%d/%m/%Y}" in body and step.rule_name in body
