@@ -1,6 +1,7 @@
 """Who hears about what happens to a petition. Titles carry the code, never the petitioner's identity."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -86,7 +87,7 @@ def filing_confirmed(*, petition, access_key: str, address: str) -> None:
             "your access key and the legal deadline of the next step. Keep it: you need both codes to see "
             "the state of your petition."
         )
-        % {"unit": petition.unit.name, "date": f"{petition.received_at:%d/%m/%Y}"},
+        % {"unit": petition.unit.name, "date": f"{timezone.localtime(petition.received_at):%d/%m/%Y}"},
         url=status_url(petition),
         attachment=_receipt_attachment(petition, access_key),
     )

@@ -388,3 +388,13 @@ def test_the_receipt_pdf_uses_one_font_with_every_vietnamese_glyph(org):
     html = '<p class="receipt">Giấy biên nhận — Đỗ Thị Dân, ưu tiên, ỹ ữ ẵ</p>'
     pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=pdf_font())], uncompressed_pdf=True)
     assert set(re.findall(rb"/FontName\s*/[A-Z]+\+([A-Za-z-]+)", pdf)) == {b"DejaVu-Serif"}
+
+
+def test_a_logged_in_owner_downloads_the_decision_from_their_page(client, org):
+    citizen = UserFactory()
+    petition, _key = make_petition_with_key(org.commune, citizen=citizen)
+    _resolve(org, petition)
+    client.force_login(citizen)
+    page = client.get(reverse("petitions:my_detail", args=[petition.tracking_code])).content.decode()
+    decision = Attachment.objects.get(petition=petition, is_decision=True)
+    assert reverse("petitions:attachment", args=[decision.pk]) in page and "Điều 33" in page
