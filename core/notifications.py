@@ -57,9 +57,7 @@ def notify_many(rows: list[tuple[int, str, str, str]], *, now: datetime.datetime
         )
 
 
-def notify_digests(
-    rows: list[tuple[int, str, str, str, str, list]], *, now: datetime.datetime | None = None
-) -> None:
+def notify_digests(rows: list[tuple[int, str, str, str, str, list]], *, now: datetime.datetime | None = None) -> None:
     """Digest rows (recipient id, title, body, url, digest key, items): one per recipient and key.
 
     A few hundred rows per sweep, so the ORM; a row whose (recipient, key) exists is skipped, which

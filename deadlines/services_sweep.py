@@ -130,7 +130,7 @@ def deadlines_sweep(*, today: datetime.date | None = None, chunk: int = CHUNK) -
     a head with 3,000 late cases gets one message, not 3,000.
     """
     today = today or timezone.localdate()
-    counts = {level: 0 for level in (Level.LONG_OVERDUE, Level.OVERDUE, Level.DUE_SOON)}
+    counts = dict.fromkeys((Level.LONG_OVERDUE, Level.OVERDUE, Level.DUE_SOON), 0)
     with _one_sweep_at_a_time() as acquired:
         if not acquired:
             return counts
@@ -272,7 +272,7 @@ def sweep_digest(*, run: SweepRun, recipients: Recipients, rows: list[DigestRow]
     """
     per_user: dict[int, list[DigestRow]] = defaultdict(list)
     for row in rows:
-        deadline_id, level, unit_id, first_line_id = row[:4]
+        _deadline_id, level, unit_id, first_line_id = row[:4]
         for user_id in recipients.for_level(level, unit_id=unit_id, first_line_id=first_line_id):
             per_user[user_id].append(row)
     key = f"sweep:{run.pk}"

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -50,7 +50,8 @@ def extend(request, pk):
 @login_required
 def digest(request, key):
     """The whole list of a sweep digest: the recipient's own notification only, 50 cases a page."""
-    notification = get_object_or_404(request.user.notifications.only("id", "title", "created_at", "items"), digest_key=key)
+    notifications = request.user.notifications.only("id", "title", "created_at", "items")
+    notification = get_object_or_404(notifications, digest_key=key)
     page = Paginator(notification.items, 50).get_page(request.GET.get("page"))
     return render(
         request,
