@@ -6,8 +6,17 @@ from core.selectors import jurisdiction_for, units_visible_to
 from deadlines.models import Deadline, Level
 
 from .models import Kind, Petition
-from .selectors import petition_search_q
+from .selectors import petition_search_q, petition_search_qs
 from .workflow import Status
+
+SORTABLE = frozenset({"received_at", "status", "kind", "title"})
+
+
+def caseload_ordering(value: str) -> tuple[str, str]:
+    """The `ordering` parameter as a total order for keyset pages: the field, then the id the same way."""
+    if value.lstrip("-") in SORTABLE:
+        return (value, "-id" if value.startswith("-") else "id")
+    return ("-received_at", "-id")
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -40,8 +49,11 @@ class PetitionFilter(django_filters.FilterSet):
         model = Petition
         fields = ["q", "kind", "status", "unit", "handler", "received_from", "received_to", "deadline"]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, split_search=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # With split_search, `q` is left out of `qs` and `querysets()` gives one queryset per side of the
+        # search (the petition's columns, the petitioner's), each with its own index: see pagination.py.
+        self.split_search, self.search_text = split_search, ""
         self.filters["unit"].queryset = units_visible_to(user)
         self.filters["handler"].queryset = (
             User.objects.filter(
@@ -59,4 +71,16 @@ class PetitionFilter(django_filters.FilterSet):
         )
 
     def search(self, queryset, name, value):
-        return queryset.filter(petition_search_q(value)) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        if self.split_search:
+            self.search_text = value
+            return queryset
+        return queryset.filter(petition_search_q(value))
+
+    def querysets(self) -> list:
+        """The filtered caseload, as one queryset or (when searching with split_search) one per side."""
+        queryset = self.qs if self.is_bound and self.is_valid() else self.queryset
+        if not self.search_text:
+            return [queryset]
+        return [queryset.filter(q) for q in petition_search_qs(self.search_text)]
