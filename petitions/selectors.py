@@ -110,7 +110,9 @@ def possible_duplicates(petition: Petition, *, limit: int = 5, include_confident
     """
     if petition.identity_protected and not include_confidential:
         return []
-    petitioner = petition.petitioner
+    petitioner = getattr(petition, "petitioner", None)  # imported or legacy cases may have none
+    if petitioner is None:
+        return []
     same_person = Q(pk__in=[])
     if petitioner.id_number_digest:
         same_person |= Q(petitioner__id_number_digest=petitioner.id_number_digest)
