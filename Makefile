@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test bench lint format messages check-deploy clean
+.PHONY: run test bench lint format messages check-deploy clean pdf-libs
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,14 +22,21 @@ messages:
 		{ echo "Please install gettext (msgfmt)"; exit 1; }
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# WeasyPrint (the printable minutes as PDF) needs Pango and a font with Vietnamese glyphs.
+pdf-libs:
+	@{ [ -n "$$(find /usr/lib /usr/lib64 -name 'libpangoft2-1.0.so.0' 2>/dev/null | head -1)" ] && \
+		[ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; } || \
+		{ [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || \
+		{ echo "Please install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core (PDF minutes)"; exit 1; }
+
 # The portal on embedded defaults: SQLite under var/, Celery on a filesystem broker, demo data.
-run: $(VENV)/.installed-run messages
+run: $(VENV)/.installed-run messages pdf-libs
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --if-empty
 	@bash scripts/run-all.sh
 
-test: $(VENV)/.installed-dev messages
+test: $(VENV)/.installed-dev messages pdf-libs
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium >/dev/null; } || \
 		{ echo "Please install Debian's chromium for the browser tests"; exit 1; }
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

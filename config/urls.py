@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("reception.urls")),
     path("api/v1/", include("config.api_urls")),
     path("", include("deadlines.urls")),
+    path("", include("dialogues.urls")),
 ]
 
 if settings.DEBUG:

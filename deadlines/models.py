@@ -134,7 +134,7 @@ class Deadline(models.Model):
         related_name="owned_deadlines",
         verbose_name=_("responsible"),
     )
-    label = models.CharField(_("subject"), max_length=200, blank=True)
+    label = models.CharField(_("what is due"), max_length=200, blank=True)
     url = models.CharField(max_length=300, blank=True)
     rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("rule"))
     # Copied from the petition so the sweep groups recipients by unit without a join.

@@ -86,6 +86,12 @@ class PublicStatusSerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     timeline = TimelineEntrySerializer(many=True, source="history.all")
+    invitations = serializers.SerializerMethodField(help_text="Dialogue invitations: time, place, link, what to bring.")
+
+    def get_invitations(self, petition) -> list[dict]:
+        from .hooks import tracking_invitations  # filled by higher apps (dialogues) at start-up
+
+        return [item for source in tracking_invitations for item in source(petition)]
 
 
 class UnitStatisticsSerializer(serializers.Serializer):

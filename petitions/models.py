@@ -185,6 +185,7 @@ HISTORY_ACTIONS = [
     ("withdraw_noted", _("Withdrawal noted, handling continues")),
     ("protect", _("Identity protection applied")),
     ("unprotect", _("Identity protection lifted")),
+    ("dialogue", _("Dialogue")),  # recorded by the dialogues app (scheduling, minutes, follow-up actions)
 ]
 
 

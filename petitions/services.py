@@ -18,7 +18,7 @@ from core.selectors import jurisdiction_for, unit_current_head
 from deadlines import services as deadline_services
 from deadlines.selectors import filing_limit_for
 
-from . import notifications
+from . import hooks, notifications
 from .models import (
     CODE_ALPHABET,
     Attachment,
@@ -469,6 +469,9 @@ def petition_resolve(*, petition: Petition, actor: User, decision_text: str, dec
     """Issue the decision, conclusion or reply; `decision_file` is a validated (upload, ext, type) tuple."""
     _ensure_can(actor, petition, Action.RESOLVE)
     decision_text = _require_reason(Action.RESOLVE, decision_text)
+    for guard in hooks.resolve_guards:  # rules of higher apps (e.g. a required dialogue)
+        if message := guard(petition):
+            raise PetitionError(message)
     _transition(
         petition,
         to_status=Status.RESOLVED,

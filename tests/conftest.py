@@ -39,7 +39,11 @@ def _reseed(model, *migrations: str) -> None:
 
 
 # Every data migration that adds or changes deadline rules, in order.
-RULE_MIGRATIONS = ("deadlines.migrations.0002_seed_rules", "deadlines.migrations.0004_written_notice_per_reception")
+RULE_MIGRATIONS = (
+    "deadlines.migrations.0002_seed_rules",
+    "deadlines.migrations.0004_written_notice_per_reception",
+    "dialogues.migrations.0003_deadline_rules",
+)
 
 
 @pytest.fixture

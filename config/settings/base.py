@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reception.tasks.generate_reception_sessions",
         "schedule": crontab(minute=30, hour=1, day_of_week="mon"),
     },
+    # Daily 02:15: suggest hotspots from the day's petitions and visits (idempotent; staff decide).
+    "dialogues-suggest-hotspots": {"task": "dialogues.tasks.suggest_hotspots", "schedule": crontab(minute=15, hour=2)},
 }
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deadline',
             name='label',
-            field=models.CharField(blank=True, max_length=200, verbose_name='subject'),
+            field=models.CharField(blank=True, max_length=200, verbose_name='what is due'),
         ),
         migrations.AddField(
             model_name='deadline',

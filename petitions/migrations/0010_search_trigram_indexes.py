@@ -30,6 +30,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("petitions", "0007_alter_petitionhistory_action")]
+    dependencies = [("petitions", "0009_history_actions_merged")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
