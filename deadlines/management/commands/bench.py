@@ -110,6 +110,8 @@ class Command(BaseCommand):
             "RATE_LIMIT_PETITION_CREATE": UNLIMITED,
             "RATE_LIMIT_TRACK": UNLIMITED,
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            # A broker of its own (BENCH_REDIS_URL), or the bench's worker takes other processes' tasks.
+            **({"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {}),
         }
 
     def run_child(self, db_url, phase, options, size):
