@@ -188,6 +188,8 @@ class Command(BaseCommand):
             seed = r["seed"]
             out.append(f"seed: {seed['seconds']:.1f} s (target ≤ 180 at 1,000,000)   " + ", ".join(
                 f"{k} {v:,}" for k, v in seed["rows"].items()))  # fmt: skip
+            if seed.get("steps"):
+                out.append("  seed steps (s): " + ", ".join(f"{k} {v}" for k, v in seed["steps"].items()))
         first, chain, rerun = r["first"], r["chain"], r["rerun"]
         ratio = first["seconds"] / max(chain["seconds"], 1e-6)
         out += [
@@ -242,7 +244,7 @@ class Command(BaseCommand):
         if phase == "seed":
             call_command("migrate", verbosity=0)
             result = seed_city(options["petitions"])
-            result = {"seconds": result["seconds"], "rows": result["rows"]}
+            result = {"seconds": result["seconds"], "rows": result["rows"], "steps": result["steps"]}
         elif phase == "chain":
             result = plain_sql_chain()
         elif phase == "reset":

@@ -346,8 +346,16 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SET maintenance_work_mem = '256MB'")
         cursor.execute("SET work_mem = '64MB'")
+        steps, mark = {}, [started]
+
+        def lap(name):
+            now = time.monotonic()
+            steps[name] = round(now - mark[0], 1)
+            mark[0] = now
+
         indexes = _drop_secondary_indexes(cursor, tables)
         _people_table(cursor, people)
+        lap("organisation and people")
         cursor.execute("SELECT setseed(0.42)")
         # One row of random draws per petition, then everything derived from it.
         cursor.execute(
@@ -433,6 +441,7 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
             [width],
         )
         cursor.execute(f"SELECT setval(pg_get_serial_sequence('{Petition._meta.db_table}', 'id'), %s)", [petitions])
+        lap("petitions")
         # Every petition has its petitioner; a denouncer's name is not searchable (as petition_submit does).
         rows["petitioners"] = insert_select(
             cursor,
@@ -451,6 +460,7 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
             f"FROM {Petition._meta.db_table} p JOIN seed_person sp ON sp.p = mod(p.id * 7919, %s)",
             [people],
         )
+        lap("petitioners")
         # Histories: receipt, then acceptance, assignment and the outcome as far as the state went.
         steps = [
             ("receive", "'received'", "'received'", "TRUE", "interval '0'"),
@@ -488,6 +498,7 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
                 f"WHERE {condition}",
                 [width],
             )
+        lap("history")
         # Deadlines: the processing deadline of every petition (met when it was accepted), and the
         # resolution deadline of accepted ones, open while the case is; the first sweep raises the levels.
         rows["deadlines"] = insert_select(
@@ -530,6 +541,7 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
             },
             f"FROM seed_petition s JOIN seed_slot sl ON sl.slot = s.slot WHERE {handled}",
         )
+        lap("deadlines")
         # Reception sessions: every unit receives weekly (the head in person nine times in ten), for the
         # three years, and the next four weeks are planned.
         rows["sessions"] = insert_select(
@@ -583,6 +595,7 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
             f"JOIN unnest({sql_array(rec_units, 'bigint')}, {sql_array(rec_users, 'bigint')}) AS r(unit_id, user_id) "
             "ON r.unit_id = p.unit_id WHERE p.channel IN ('in_person', 'head_reception')",
         )
+        lap("sessions and visits")
         # Known access keys for a sample, so a benchmark can track real petitions.
         sample = range(1, min(SAMPLE_KEYS, petitions) + 1)
         from petitions.services import access_key_digest
@@ -596,9 +609,12 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
         )
         for definition in indexes:
             cursor.execute(definition)
+        lap("indexes rebuilt")
         cursor.execute("DROP TABLE seed_person, seed_petition, seed_slot, seed_handler")
         cursor.execute("ANALYZE")
+        lap("analyze")
     return {
+        "steps": steps,
         "seconds": time.monotonic() - started,
         "petitions": petitions,
         "units": len(units),
