@@ -58,7 +58,10 @@ class FastSelectMultiple(FastSelect):
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, widget=FastSelect)
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices, widget=FastSelectMultiple)
+    # No DISTINCT (the default): the filter joins nothing, and DISTINCT sorts every matching row.
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=FastSelectMultiple, distinct=False
+    )
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=None, widget=FastSelect)
     # Plain (id, name) choices, not model instances: a city's caseload lists hundreds of handlers.
     handler = django_filters.TypedChoiceFilter(
