@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test bench lint format messages check-deploy clean pdf-libs
+.PHONY: run serve test bench lint format messages check-deploy backup restore clean pdf-libs
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,23 @@ run: $(VENV)/.installed-run messages pdf-libs
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --if-empty
 	@bash scripts/run-all.sh
+
+# Production: static files collected (hashed, compressed) and migrations applied before gunicorn
+# starts (config/gunicorn.conf.py). Every secret comes from the environment (README).
+serve: $(VENV)/.installed-run messages
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --no-input -v 0
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --no-input -v 0
+	DJANGO_SETTINGS_MODULE=config.settings.production exec $(VENV)/bin/gunicorn -c config/gunicorn.conf.py
+
+# Database dump + uploaded files + a check that the keys in the environment open a sample
+# (BACKUP_DIR=... to choose the new directory; default var/backups/<timestamp>).
+backup: $(VENV)/.installed-run
+	$(PY) manage.py backup $(BACKUP_DIR)
+
+# Into an EMPTY database (DATABASE_URL) and MEDIA_ROOT: make restore BACKUP_DIR=var/backups/<timestamp>
+restore: $(VENV)/.installed-run
+	@test -n "$(BACKUP_DIR)" || { echo "Usage: make restore BACKUP_DIR=<backup directory>"; exit 1; }
+	$(PY) manage.py restore_backup $(BACKUP_DIR)
 
 test: $(VENV)/.installed-dev messages pdf-libs
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium >/dev/null; } || \

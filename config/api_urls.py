@@ -16,3 +16,4 @@ urlpatterns: list = [
     path("", include("petitions.api")),
 ]
 urlpatterns += [path("", include("deadlines.api")), path("", include("reception.api"))]
+urlpatterns += [path("", include("oversight.api"))]

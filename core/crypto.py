@@ -58,6 +58,34 @@ def blind_index(value: str) -> str:
     return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
 
 
+# A search for an ID number or phone travels as its keyed digest ("~" + 64 hex), never as digits:
+# addresses end up in browser history, proxies and access logs.
+SEARCH_DIGEST_PREFIX = "~"
+
+
+def identifier_digits(text: str) -> str:
+    """The digits (and a leading +) of a search that looks like an ID number or phone, else ""."""
+    digits = "".join(c for c in (text or "") if c.isdigit() or c == "+")
+    return digits if len(digits) >= 9 else ""
+
+
+def search_token(text: str) -> str:
+    """The address-safe form of a search: its digest if it holds an ID number or phone, else itself."""
+    if search_digest(text):
+        return text
+    digits = identifier_digits(text)
+    return SEARCH_DIGEST_PREFIX + blind_index(digits) if digits else text
+
+
+def search_digest(text: str) -> str:
+    """The digest carried by a search token, or "" if `text` is not one."""
+    text = (text or "").strip()
+    digest = text[len(SEARCH_DIGEST_PREFIX) :]
+    if text.startswith(SEARCH_DIGEST_PREFIX) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+        return digest
+    return ""
+
+
 class EncryptedTextField(models.TextField):
     """A text field stored as a Fernet token; empty strings stay empty so 'not given' is visible."""
 

@@ -48,14 +48,22 @@ ID_NUMBER_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 PHONE_RE = re.compile(r"(?<![\d+])(?:\+84|0)(?:[\s.]?\d){9,10}(?!\d)")
 
 
+# Secrets that old links or clients may still put in a query string: access keys and passwords.
+SECRET_PARAM_RE = re.compile(r"(?i)\b((?:access_)?key|password|token)=([^&\s\"']+)")
+
+
 def mask_identifiers(text: str) -> str:
+    text = SECRET_PARAM_RE.sub(lambda m: f"{m.group(1)}=***", text)
     text = ID_NUMBER_RE.sub(lambda m: mask_digits(m.group()), text)
     return PHONE_RE.sub(lambda m: mask_digits(re.sub(r"[\s.]", "", m.group())), text)
 
 
 class IdentityMaskingFilter(logging.Filter):
-    """Second line of defence: no code should log identities, but if some does, ID numbers and
-    phone numbers are masked before the record reaches a handler."""
+    """Second line of defence: no code should log identities, but if some does, ID numbers, phone
+    numbers and access keys in query strings are masked before the record reaches a handler.
+
+    Attached to every handler: the LOGGING handlers (including runserver's "django.server" access
+    log) and gunicorn's access and error logs (MaskingGunicornLogger, config/gunicorn.conf.py)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -66,3 +74,34 @@ class IdentityMaskingFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+def mask_all_handlers() -> None:
+    """Attach the filter to every handler configured so far (a safety net for handlers that a
+    library adds outside LOGGING)."""
+    masking = IdentityMaskingFilter()
+    loggers = [
+        logging.getLogger(),
+        *(lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)),
+    ]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if not any(isinstance(f, IdentityMaskingFilter) for f in handler.filters):
+                handler.addFilter(masking)
+
+
+try:  # gunicorn is the production server; the portal imports without it (tests, runserver)
+    from gunicorn.glogging import Logger as _GunicornLogger
+except ImportError:  # pragma: no cover
+    _GunicornLogger = object
+
+
+class MaskingGunicornLogger(_GunicornLogger):
+    """gunicorn's logger with the masking filter on its access and error handlers (the access line,
+    request line, query string and referer included, is masked as one formatted message)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for logger in (self.access_log, self.error_log):
+            for handler in logger.handlers:
+                handler.addFilter(IdentityMaskingFilter())

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -132,3 +133,15 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Heartbeat(models.Model):
+    """The last successful run of a periodic job (core.heartbeat), for /readyz and the dead-man's switch."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.name

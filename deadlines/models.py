@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import ChainedModel
 from petitions.models import Kind
 
 
@@ -220,8 +221,14 @@ class Deadline(models.Model):
         return -self.days_left()
 
 
-class Escalation(models.Model):
-    """One event per deadline, level and extension round; the unique constraint makes reruns harmless."""
+class Escalation(ChainedModel):
+    """One event per deadline, level and extension round; the unique constraint makes reruns harmless.
+
+    Chained by hash per deadline (core.audit); the sweep computes the hashes in its INSERT.
+    """
+
+    chain_key = "deadline_id"
+    chain_fields = ("level", "round", "created_at")
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations")
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)

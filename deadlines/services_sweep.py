@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import chain_create, chain_hash_sql
 from core.models import Membership, Role, Unit, UnitHeadTerm
 from core.notifications import notify_digests
 
@@ -336,21 +337,30 @@ def _raise_level(ids: list[int], level: int) -> None:
 
 
 def _insert_escalations(rows: list[tuple[int, int, int]], *, now: datetime.datetime) -> None:
-    """(deadline id, level, round) rows; a row that exists already is skipped."""
+    """(deadline id, level, round) rows, one statement per level in ascending order, so a deadline that
+    passes several levels at once gets its rows chained in order; a row that exists already is skipped."""
+    for level in sorted({row[1] for row in rows}):
+        _insert_level([(d, r) for d, lv, r in rows if lv == level], level=level, now=now)
+
+
+def _insert_level(rows: list[tuple[int, int]], *, level: int, now: datetime.datetime) -> None:
+    # Each row is chained by hash to the deadline's previous escalation (core.audit). The deadlines
+    # are locked FOR UPDATE by sweep_chunk, so no other writer appends to these chains meanwhile.
     if not rows:
         return
     if connection.vendor != "postgresql":
-        Escalation.objects.bulk_create(
-            [Escalation(deadline_id=d, level=lv, round=r, created_at=now) for d, lv, r in rows],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
+        for d, r in rows:
+            chain_create(Escalation, deadline_id=d, level=level, round=r, created_at=now)
         return
-    deadline_ids, levels, rounds = map(list, zip(*rows, strict=True))
+    row_hash = chain_hash_sql("p.row_hash", "x.d", [("c.level", "text"), ("x.r", "text"), ("c.at", "datetime")])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {Escalation._meta.db_table} (deadline_id, level, round, created_at) "  # noqa: S608
-            "SELECT d, l, r, %s FROM unnest(%s::bigint[], %s::smallint[], %s::smallint[]) AS x(d, l, r) "
-            "ON CONFLICT DO NOTHING",
-            [now, deadline_ids, levels, rounds],
+            f"INSERT INTO {Escalation._meta.db_table} (deadline_id, level, round, created_at, prev_hash, row_hash) "  # noqa: S608
+            f"SELECT x.d, c.level, x.r, c.at, COALESCE(p.row_hash, ''), {row_hash} "
+            "FROM unnest(%s::bigint[], %s::smallint[]) AS x(d, r) "
+            "CROSS JOIN (SELECT %s::smallint AS level, %s::timestamptz AS at) AS c LEFT JOIN ("
+            f"  SELECT DISTINCT ON (deadline_id) deadline_id, row_hash FROM {Escalation._meta.db_table}"
+            "   WHERE deadline_id = ANY(%s) ORDER BY deadline_id, id DESC"
+            ") p ON p.deadline_id = x.d ORDER BY x.d ON CONFLICT DO NOTHING",
+            [[d for d, _ in rows], [r for _, r in rows], level, now, [d for d, _ in rows]],
         )

@@ -18,7 +18,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.models import Unit
-from core.ratelimit import ratelimit
+from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
 from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
 
@@ -298,21 +298,35 @@ class PetitionCreateApi(PublicApiView):
 
 
 class PetitionTrackApi(PublicApiView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
-        parameters=[TrackQuerySerializer],
+        request=TrackQuerySerializer,
         responses={200: PublicStatusSerializer, 400: OpenApiTypes.OBJECT, 404: ErrorSerializer, 429: ErrorSerializer},
-        summary="Track a petition with its code and access key",
+        summary="Track a petition with its code and access key (JSON body; keys are never sent in the address)",
     )
-    def get(self, request):
-        query = TrackQuerySerializer(data=request.query_params)
+    def post(self, request):
+        query = TrackQuerySerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        petition = selectors.petition_track(code=query.validated_data["code"], key=query.validated_data["key"])
+        code, key = query.validated_data["code"].strip().upper(), query.validated_data["key"]
+        petition, refusal = failure_guarded(
+            request, key="track_code", ident=code, lookup=lambda: selectors.petition_track(code=code, key=key)
+        )
+        if refusal is not None:
+            return refusal
         if petition is None:
             return Response(
                 {"detail": _("No petition matches this code and access key. Check both and try again.")},
                 status=status.HTTP_404_NOT_FOUND,
             )
         return Response(PublicStatusSerializer(petition).data)
+
+    @extend_schema(responses={400: ErrorSerializer}, summary="Refused: send the code and key by POST")
+    def get(self, request):
+        return Response(
+            {"detail": _("Send the tracking code and access key by POST; access keys are not accepted in addresses.")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
 
 
 class StatisticsApi(PublicApiView):
@@ -409,6 +423,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter("handler", OpenApiTypes.INT),
     OpenApiParameter("received_from", OpenApiTypes.DATE),
     OpenApiParameter("received_to", OpenApiTypes.DATE),
+    OpenApiParameter(
+        "deadline", OpenApiTypes.INT, enum=[1, 2, 3], description="An open deadline at this level or beyond"
+    ),
+    OpenApiParameter(
+        "worst_deadline", OpenApiTypes.INT, enum=[1, 2, 3], description="Most urgent open deadline at this level"
+    ),
     OpenApiParameter(
         "ordering", OpenApiTypes.STR, enum=[f"{p}{f}" for f in sorted(CaseloadPagination.SORTABLE) for p in ("", "-")]
     ),
@@ -523,7 +543,7 @@ urlpatterns = [
     path("petitions/", ratelimit(key="petition_create")(PetitionCreateApi.as_view()), name="api-petition-create"),
     path(
         "petitions/track/",
-        ratelimit(key="track", methods=("GET",))(PetitionTrackApi.as_view()),
+        ratelimit(key="track", methods=ALL_METHODS)(PetitionTrackApi.as_view()),
         name="api-petition-track",
     ),
     path("statistics/", StatisticsApi.as_view(), name="api-statistics"),

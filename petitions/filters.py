@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -55,6 +56,15 @@ class FastSelectMultiple(FastSelect):
         return False
 
 
+def worst_open_level() -> Subquery:
+    """A petition's most urgent open deadline level: the staff overview counts by it and opens this
+    filter, so each count equals the list it opens."""
+    return Subquery(
+        Deadline.objects.filter(petition=OuterRef("pk"), closed_at__isnull=True).order_by("-level").values("level")[:1],
+        output_field=IntegerField(),
+    )
+
+
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, widget=FastSelect)
@@ -77,6 +87,12 @@ class PetitionFilter(django_filters.FilterSet):
         method="at_deadline_level",
         widget=FastSelect,
     )
+    worst_deadline = django_filters.ChoiceFilter(
+        label=_("Most urgent deadline"),
+        choices=[(level.value, level.label) for level in Level if level != Level.NONE],
+        method="at_worst_deadline_level",
+        widget=FastSelect,
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         widget=FastSelect,
@@ -91,7 +107,17 @@ class PetitionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Petition
-        fields = ["q", "kind", "status", "unit", "handler", "received_from", "received_to", "deadline"]
+        fields = [
+            "q",
+            "kind",
+            "status",
+            "unit",
+            "handler",
+            "received_from",
+            "received_to",
+            "deadline",
+            "worst_deadline",
+        ]
 
     def __init__(self, *args, user=None, split_search=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +141,10 @@ class PetitionFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=Deadline.objects.filter(closed_at__isnull=True, level__gte=int(value)).values("petition_id")
         )
+
+    def at_worst_deadline_level(self, queryset, name, value):
+        """Petitions whose most urgent open deadline is at exactly this level."""
+        return queryset.annotate(worst_level=worst_open_level()).filter(worst_level=int(value))
 
     def search(self, queryset, name, value):
         if not value.strip():

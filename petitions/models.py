@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import ChainedModel
 from core.crypto import EncryptedTextField
+from core.files import encrypted_storage
 from core.models import Unit
 
 from .workflow import Action, Status
@@ -189,8 +191,14 @@ HISTORY_ACTIONS = [
 ]
 
 
-class PetitionHistory(models.Model):
-    """Append-only audit trail: every status change and every other action on a petition."""
+class PetitionHistory(ChainedModel):
+    """Append-only audit trail: every status change and every other action on a petition.
+
+    Chained by hash per petition (core.audit): written only through chain_create.
+    """
+
+    chain_key = "petition_id"
+    chain_fields = ("action", "from_status", "to_status", "actor_id", "reason", "is_public", "created_at")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(_("action"), max_length=20, choices=HISTORY_ACTIONS)
@@ -238,7 +246,8 @@ def attachment_path(instance, filename):
 
 class Attachment(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    # Encrypted at rest with the identity keys (core.files); downloads decrypt.
+    file = models.FileField(upload_to=attachment_path, storage=encrypted_storage)
     original_name = models.CharField(max_length=200)
     extension = models.CharField(max_length=5)
     content_type = models.CharField(max_length=50)
@@ -257,11 +266,15 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class IdentityReveal(models.Model):
+class IdentityReveal(ChainedModel):
     """Append-only access log: who saw a denouncer's identity, when and why (Decree 31/2019).
 
     Written only by petitions.services.petitioner_reveal; there is no update or delete path.
+    Chained by hash per petition (core.audit).
     """
+
+    chain_key = "petition_id"
+    chain_fields = ("user_id", "reason", "created_at")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="identity_reveals")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.crypto import blind_index
+from core.crypto import blind_index, search_digest
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
 
@@ -75,6 +75,9 @@ def petition_search_qs(text: str) -> list[Q]:
     Protected petitioners (denouncers, or who asked) are never found by name, ID number or phone.
     """
     text = text.strip()
+    if digest := search_digest(text):  # an ID number or phone searched by its digest (core.crypto)
+        person = Q(petitioner__id_number_digest=digest) | Q(petitioner__phone_digest=digest)
+        return [Q(pk__in=[]), person & Q(identity_protected=False)]
     own = Q(tracking_code=_as_tracking_code(text))
     normalized = normalize_for_search(text)
     if normalized:
@@ -102,8 +105,11 @@ def _as_tracking_code(text: str) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 10 else text.upper()
 
 
-def possible_duplicates(petition: Petition, *, limit: int = 5, include_confidential: bool = False) -> list[Petition]:
-    """Same petitioner (ID number or phone digest) with a similar title, newest first.
+def possible_duplicates(
+    petition: Petition, *, viewer: User, limit: int = 5, include_confidential: bool = False
+) -> list[Petition]:
+    """Same petitioner (ID number or phone digest) with a similar title, newest first, among the
+    petitions the viewer may see (the caseload's jurisdiction: another unit's case stays unseen).
 
     Linking by identity would tell who a denouncer is, so protected petitions take part only for a
     viewer who may reveal the identity (include_confidential).
@@ -119,7 +125,11 @@ def possible_duplicates(petition: Petition, *, limit: int = 5, include_confident
     if petitioner.phone_digest:
         same_person |= Q(petitioner__phone_digest=petitioner.phone_digest)
     candidates = (
-        Petition.objects.filter(same_person).exclude(pk=petition.pk).select_related("unit").order_by("-received_at")
+        petitions_visible_to(viewer)
+        .filter(same_person)
+        .exclude(pk=petition.pk)
+        .select_related("unit")
+        .order_by("-received_at")
     )
     if not include_confidential:
         candidates = candidates.exclude(identity_protected=True)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import chain_create
 from core.crypto import blind_index
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for, unit_current_head
@@ -90,7 +91,8 @@ def _ensure_can(user: User, petition: Petition, action: str) -> None:
 
 
 def _record(petition, action, actor, reason="", *, from_status=None, to_status=None, is_public=False, at=None):
-    PetitionHistory.objects.create(
+    chain_create(
+        PetitionHistory,
         created_at=at or timezone.now(),
         petition=petition,
         action=action,
@@ -578,7 +580,7 @@ def petitioner_reveal(*, petition: Petition, actor: User, reason: str) -> Petiti
         raise PetitionError(_("Give the reason why you need to see the identity."))
     if not may_reveal_identity(user=actor, petition=petition):
         raise PetitionError(_("Only the assigned handler and the head of the unit may see this identity."))
-    IdentityReveal.objects.create(petition=petition, user=actor, reason=reason[:2000])
+    chain_create(IdentityReveal, petition=petition, user=actor, reason=reason[:2000])
     source = Petitioner.objects.get(petition=petition)
     return PetitionerData(
         full_name=source.full_name,

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,19 +7,19 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.crypto import search_token
 from core.decorators import staff_required
 from core.models import Role, Unit
-from core.ratelimit import ratelimit
+from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
-from deadlines.models import Level
-from deadlines.selectors import deadlines_for_petitions, open_level_counts
-from reception import selectors as reception_selectors
+from deadlines.selectors import deadlines_for_petitions
 
 from . import actions, exports, selectors, services
 from .filters import PetitionFilter, caseload_ordering
@@ -72,20 +73,43 @@ def petition_filed(request):
     return render(request, "petitions/filed.html", {"filed": filed})
 
 
-@ratelimit(key="track", methods=("GET",))
+def tracked_petition(request, *, code: str, key: str):
+    """(petition or None, refusal or None): the look-up of the page and the API, failures counted
+    per tracking code ("track_code" in RATE_LIMITS) as well as per address."""
+    code = (code or "").strip().upper()
+    return failure_guarded(
+        request, key="track_code", ident=code, lookup=lambda: selectors.petition_track(code=code, key=key)
+    )
+
+
+@ratelimit(key="track", methods=ALL_METHODS)
 def petition_track(request):
-    """Code + access key → public status. An unknown code and a wrong key get the same answer."""
-    form = TrackForm(request.GET or None)
+    """Code + access key → public status. An unknown code and a wrong key get the same answer.
+
+    The key is sent by POST only: a key in an address ends up in browser history, proxies and
+    access logs. An old link with ?key= is redirected to the form without it.
+    """
+    if request.method != "POST" and "key" in request.GET:
+        code = request.GET.get("code", "")[:20]
+        return redirect(reverse("petitions:track") + (f"?{urlencode({'code': code})}" if code else ""))
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+    else:
+        form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
     petition = None
     if form.is_bound and form.is_valid():
-        petition = selectors.petition_track(code=form.cleaned_data["code"], key=form.cleaned_data["key"])
+        petition, refusal = tracked_petition(request, code=form.cleaned_data["code"], key=form.cleaned_data["key"])
+        if refusal is not None:
+            return refusal
         if petition is None:
             form.add_error(None, _("No petition matches this code and access key. Check both and try again."))
-    return render(
+    response = render(
         request,
         "petitions/track.html",
         {"form": form, "petition": petition, "timeline": list(petition.history.all()) if petition else []},
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -121,38 +145,20 @@ def my_petition_detail(request, code):
     )
 
 
-def deadline_level_counts(unit_ids) -> list[tuple[int, str, int]]:
-    counts = open_level_counts(unit_ids)
-    return [(level.value, level.label, counts.get(level.value, 0)) for level in Level if level != Level.NONE]
-
-
-@staff_required
-def dashboard(request):
-    """The staff landing page: the caseload at a glance, deadline alerts, own cases, heads' quotas."""
-    user = request.user
-    jurisdiction = jurisdiction_for(user)
-    by_status = selectors.caseload_by_status(user)
-    total = sum(by_status.values())
-    today = timezone.localdate()
-    head_units = Unit.objects.filter(pk__in=jurisdiction.by_role.get(Role.HEAD, ())).filter(
-        head_terms__user=user, head_terms__ended_on__isnull=True
-    )
-    return render(
-        request,
-        "petitions/dashboard.html",
-        {
-            "total": total,
-            "by_status": [(status, label, by_status.get(status, 0)) for status, label in Status.choices],
-            "levels": deadline_level_counts(jurisdiction.unit_ids),
-            "my_cases": selectors.my_open_cases(user),
-            "quotas": reception_selectors.head_quotas(head_units, today.year, today.month),
-        },
-    )
-
-
 @staff_required
 def petition_list(request):
     """The caseload: keyset pages (the same cost at any depth) and no COUNT of the caseload."""
+    # The search form is POSTed and an ID number or phone in it becomes its keyed digest, so the
+    # digits never appear in an address (history, proxies, access logs); old links are redirected.
+    source = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST" or search_token(source.get("q", "")) != source.get("q", ""):
+        query = source.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        query.pop("page", None)
+        query.pop("cursor", None)
+        if query.get("q"):
+            query["q"] = search_token(query["q"])
+        return redirect(f"{reverse('petitions:list')}?{query.urlencode()}")
     petition_filter = PetitionFilter(
         request.GET or None, queryset=selectors.petition_list(request.user), user=request.user, split_search=True
     )
@@ -190,7 +196,7 @@ def _render_detail(request, petition, bound_form=None, bound_action=None, reveal
             ],
             "note_form": forms.get(Action.NOTE),
             "bound_action": bound_action,
-            "duplicates": selectors.possible_duplicates(petition, include_confidential=can_reveal)
+            "duplicates": selectors.possible_duplicates(petition, viewer=request.user, include_confidential=can_reveal)
             if petition.status == Status.RECEIVED
             else [],
             "deadlines": deadlines_for_petitions([petition.pk]).get(petition.pk, []),

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "health_check",
     "core",
     "deadlines",
     "petitions",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it sees a view's exception first: a lost database connection becomes a clear 503.
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -92,6 +95,7 @@ AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "core.lockout.UserThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -124,8 +128,8 @@ DATETIME_INPUT_FORMATS = [
 ]
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the static root and are only served through permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -149,6 +153,8 @@ IDENTITY_INDEX_KEY = env("IDENTITY_INDEX_KEY", default="")
 CACHES = {"default": env.cache("REDIS_URL", default="locmemcache://")}
 if env("REDIS_URL", default=""):
     CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+    # Fail fast when Redis is away: the rate limiter then counts per process (core.ratelimit).
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 
 # Celery: a task that must not be lost is acknowledged after it ran, one at a time per process.
 # Deadlines live in the database; the broker only carries "run the sweep now" messages.
@@ -162,7 +168,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not block a web request when the broker is down: fail fast, the outbox retries.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60, "max_retries": 1}
+# A task whose worker died (SIGKILL, OOM, host lost) is acknowledged late, so Redis hands it out again
+# once the visibility timeout has passed. It is sized to the sweep, the longest task (about 3 minutes
+# for a million open deadlines, `make bench`), not to hours: a killed sweep is re-run within minutes.
+# A task still running past it may be handed out twice; every task here is idempotent.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=10 * 60)
+# Workers look for such messages every 10 seconds (kombu's default scans only every 100 seconds).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "max_retries": 1,
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = VAR_DIR / "celery"
     for _folder in ("out", "processed", "control"):
@@ -184,6 +201,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every minute: the outbox safety net. Notifications are enqueued after commit, but if the
     # broker was down then, the pending rows are sent by this run once it is back.
     "outbox-send-pending": {"task": "core.tasks.send_pending_emails", "schedule": 60},
+    # Every minute: the dead-man's switch. If the sweep has not completed for SWEEP_MAX_AGE_MINUTES,
+    # the administrators get one notification (and /readyz fails) until it completes again.
+    "heartbeat-check": {"task": "core.tasks.check_heartbeats", "schedule": 60},
     # Mondays 01:30: keep eight weeks of regular reception sessions on the public calendar
     # (idempotent: existing sessions, including cancelled ones, are left as they are).
     "reception-generate-sessions": {
@@ -218,7 +238,10 @@ SPECTACULAR_SETTINGS = {
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock the (username, address) pair, not either alone: a guesser must not lock the real user out of
+# every address, nor every colleague behind the same NAT. The slower per-user throttle that stops
+# guessing from many addresses is "login_user" in RATE_LIMITS (core.lockout).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
@@ -228,8 +251,12 @@ AXES_HTTP_RESPONSE_CODE = 429
 RATE_LIMITS = {
     "petition_create": env("RATE_LIMIT_PETITION_CREATE", default="10/h"),
     "track": env("RATE_LIMIT_TRACK", default="30/m"),
+    # Failed look-ups per tracking code, from any address: guessing one petition's key is capped.
+    "track_code": env("RATE_LIMIT_TRACK_CODE", default="10/h"),
     "booking": env("RATE_LIMIT_BOOKING", default="10/h"),
     "api_token": env("RATE_LIMIT_API_TOKEN", default="10/m"),
+    # Failed log-ins per username from any address (core.lockout): slower than the axes pair lockout.
+    "login_user": env("RATE_LIMIT_LOGIN_USER", default="20/h"),
 }
 # Part of every rate-limit cache key; the tests set a fresh one per test instead of clearing Redis.
 RATE_LIMIT_NAMESPACE = ""
@@ -257,14 +284,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The sweep runs every 5 minutes; /readyz fails and administrators are alerted past this age.
+SWEEP_MAX_AGE_MINUTES = env.int("SWEEP_MAX_AGE_MINUTES", default=15)
+
 # Public statistics hide units with fewer petitions than this: small numbers identify people.
 PUBLIC_STATS_MIN_COUNT = 5
+# Oversight comparisons leave a rate blank below this many cases: a rate over two cases says nothing.
+OVERSIGHT_RATE_MIN_CASES = 5
 
-# Request bodies are never logged. The filter masks ID and phone numbers as a second line of defence.
+# Request bodies are never logged. The filter masks ID and phone numbers and access keys in query
+# strings as a second line of defence, on every handler: runserver's access log ("django.server")
+# included; gunicorn's logs get it from config/gunicorn.conf.py (core.masking.MaskingGunicornLogger).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_identity": {"()": "core.masking.IdentityMaskingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_identity"]}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_identity"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_identity"]},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
 }

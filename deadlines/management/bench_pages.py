@@ -47,9 +47,9 @@ def bench_pages() -> dict:
 
     from .commands.seed_city import BENCH_KEY, SAMPLE_KEYS, tracking_code
 
-    head = User.objects.get(username="ha-noi-head")
+    head = User.objects.get(username="bench-city-head")
     commune_head = User.objects.get(username="phuong-001-head")
-    inspector = User.objects.get(username="ha-noi-thanhtra0")
+    inspector = User.objects.get(username="bench-city-thanhtra0")
     staff, commune, audit, public = Client(), Client(), Client(), Client()
     staff.force_login(head)
     commune.force_login(commune_head)
@@ -131,7 +131,7 @@ def bench_pages() -> dict:
         # The oversight app's own timings (the head's scorecard, the comparison table).
         out = io.StringIO()
         try:
-            call_command("bench_oversight", stdout=out)
+            call_command("bench_oversight", database=connection.settings_dict["NAME"], stdout=out)
             extra = [line for line in out.getvalue().splitlines() if line.strip()]
         except Exception as exc:
             extra = [f"bench_oversight failed: {type(exc).__name__}: {exc}"[:200]]

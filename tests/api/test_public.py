@@ -28,7 +28,9 @@ def test_filing_returns_code_and_key_that_track_the_petition(api, org):
     petition = Petition.objects.get()
     assert petition.tracking_code == body["tracking_code"]
     assert petition.petitioner.phone == "0912345678"
-    tracked = api.get(reverse("api-petition-track"), {"code": body["tracking_code"], "key": body["access_key"]})
+    tracked = api.post(
+        reverse("api-petition-track"), {"code": body["tracking_code"], "key": body["access_key"]}, format="json"
+    )
     assert tracked.status_code == 200
     assert tracked.json()["status"] == "received"
     assert "Nguyễn Thị Hoa" not in tracked.content.decode()
@@ -52,14 +54,21 @@ def test_filing_accepts_json_only(api, org):
 
 def test_tracking_with_a_wrong_key_or_code_is_the_same_404(api, org):
     petition, key = make_petition_with_key(org.commune)
-    wrong_key = api.get(reverse("api-petition-track"), {"code": petition.tracking_code, "key": "WRONG"})
-    wrong_code = api.get(reverse("api-petition-track"), {"code": "AAAA-BBBB-CC", "key": key})
+    wrong_key = api.post(reverse("api-petition-track"), {"code": petition.tracking_code, "key": "WRONG"}, format="json")
+    wrong_code = api.post(reverse("api-petition-track"), {"code": "AAAA-BBBB-CC", "key": key}, format="json")
     assert wrong_key.status_code == wrong_code.status_code == 404
     assert wrong_key.json() == wrong_code.json()
 
 
 def test_tracking_without_parameters_is_a_400(api, db):
-    assert api.get(reverse("api-petition-track")).status_code == 400
+    assert api.post(reverse("api-petition-track"), {}, format="json").status_code == 400
+
+
+def test_tracking_refuses_keys_in_the_address(api, org):
+    petition, key = make_petition_with_key(org.commune)
+    response = api.get(reverse("api-petition-track"), {"code": petition.tracking_code, "key": key})
+    assert response.status_code == 400
+    assert "POST" in response.json()["detail"]
 
 
 def test_statistics_hide_units_with_few_petitions(api, org, settings):

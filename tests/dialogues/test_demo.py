@@ -17,7 +17,7 @@ def test_the_demo_shows_every_part_of_dialogues_and_hotspots(client, rules, freq
     own = Petition.objects.get(dialogue_links__dialogue=scheduled)
     assert own.citizen.username == "congdan" and invitations_for_petition(own) == [scheduled]
     code, key = out.getvalue().split("code ")[1].split(", key ")
-    page = client.get("/tra-cuu/", {"code": code.strip(), "key": key.split()[0]}).content.decode()
+    page = client.post("/tra-cuu/", {"code": code.strip(), "key": key.split()[0]}).content.decode()
     assert 'data-testid="invitation"' in page
     assert Hotspot.objects.filter(status="confirmed").count() == 1
     assert Hotspot.objects.filter(status="suggested").count() == 1

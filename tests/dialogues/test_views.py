@@ -105,16 +105,20 @@ def test_the_citizen_sees_the_invitation_by_tracking_code_and_nothing_about_othe
     petition, key = make_petition_with_key(org.commune, full_name="Đỗ Thị Dân")
     other = make_petition(org.commune, full_name="Lê Văn Khác")
     dialogue = schedule(org, [petition, other], what_to_bring="Sổ hộ khẩu, bản đồ địa chính")
-    page = client.get(reverse("petitions:track"), {"code": petition.tracking_code, "key": key}).content.decode()
+    page = client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": key}).content.decode()
     assert 'data-testid="invitation"' in page
     assert "Hội trường UBND phường Ba Đình" in page and "Sổ hộ khẩu, bản đồ địa chính" in page
     assert "Lê Văn Khác" not in page and other.tracking_code not in page and "Đỗ Thị Dân" not in page
-    api = client.get(reverse("api-petition-track"), {"code": petition.tracking_code, "key": key}).json()
+    api = client.post(
+        reverse("api-petition-track"),
+        {"code": petition.tracking_code, "key": key},
+        content_type="application/json",
+    ).json()
     (invitation,) = api["invitations"]
     assert invitation["code"] == dialogue.code and invitation["what_to_bring"] == "Sổ hộ khẩu, bản đồ địa chính"
     assert "Lê Văn Khác" not in str(api)
     services.dialogue_cancel(dialogue=dialogue, actor=org.reception, reason="Lý do nội bộ không công khai")
-    page = client.get(reverse("petitions:track"), {"code": petition.tracking_code, "key": key}).content.decode()
+    page = client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": key}).content.decode()
     assert 'data-testid="invitation"' not in page and "Lý do nội bộ" not in page
 
 

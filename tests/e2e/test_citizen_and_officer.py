@@ -53,5 +53,8 @@ def test_file_track_accept_assign_and_see_the_new_state(page, live_server, org, 
 
     # The citizen sees the new state with the same code and key.
     page.context.clear_cookies()
-    page.goto(f"{live_server.url}/tra-cuu/?code={code}&key={key}")
+    page.goto(f"{live_server.url}/tra-cuu/")
+    page.fill("#id_code", code)
+    page.fill("#id_key", key)
+    page.click("main form button[type=submit]")
     expect(page.get_by_test_id("status")).to_have_text("Đang giải quyết")

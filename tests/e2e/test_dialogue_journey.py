@@ -43,7 +43,10 @@ def test_schedule_invite_hold_finalise_follow_up_and_print(page, live_server, or
 
         # The citizen sees the invitation by tracking code, and nothing about the other petitioner.
         page.context.clear_cookies()
-        page.goto(f"{live_server.url}/tra-cuu/?code={first.tracking_code}&key={key}")
+        page.goto(f"{live_server.url}/tra-cuu/")
+        page.fill("#id_code", first.tracking_code)
+        page.fill("#id_key", key)
+        page.click("main form button[type=submit]")
         expect(page.get_by_test_id("invitation-place")).to_have_text("Hội trường UBND phường Ba Đình")
         expect(page.get_by_test_id("invitation-bring")).to_contain_text("Căn cước công dân")
         assert "Lê Văn Khác" not in page.content() and second.tracking_code not in page.content()

@@ -92,5 +92,8 @@ def test_book_log_register_conclude_and_track(page, live_server, org, login):
 
         # The citizen sees the petition's state by its code and access key.
         page.context.clear_cookies()
-        page.goto(f"{live_server.url}/tra-cuu/?code={petition_code}&key={access_key}")
+        page.goto(f"{live_server.url}/tra-cuu/")
+        page.fill("#id_code", petition_code)
+        page.fill("#id_key", access_key)
+        page.click("main form button[type=submit]")
         expect(page.get_by_test_id("status")).to_have_text(visit.petition.get_status_display())

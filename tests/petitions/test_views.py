@@ -49,7 +49,7 @@ def test_filing_shows_code_and_key_once_and_they_work(client, org):
     key = client.session["filed"]["key"]
     assert key in page
     assert petition.attachments.get().content_type == "application/pdf"
-    tracked = client.get(reverse("petitions:track"), {"code": petition.tracking_code, "key": key})
+    tracked = client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": key})
     assert "Nguyễn Thị Hoa" not in tracked.content.decode()
     assert tracked.context["petition"] == petition
 
@@ -97,8 +97,8 @@ def test_too_many_files_are_refused(client, org):
 
 def test_tracking_with_a_wrong_key_looks_like_an_unknown_code(client, org):
     petition, key = make_petition_with_key(org.commune)
-    wrong = client.get(reverse("petitions:track"), {"code": petition.tracking_code, "key": "AAAAAAAA"})
-    unknown = client.get(reverse("petitions:track"), {"code": "AAAA-AAAA-AA", "key": key})
+    wrong = client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": "AAAAAAAA"})
+    unknown = client.post(reverse("petitions:track"), {"code": "AAAA-AAAA-AA", "key": key})
     assert wrong.status_code == unknown.status_code == 200
     assert wrong.context["petition"] is None and unknown.context["petition"] is None
     assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
@@ -109,7 +109,7 @@ def test_public_timeline_hides_internal_notes_and_staff_names(client, org):
     petition, key = make_petition_with_key(org.commune)
     services.petition_accept(petition=petition, actor=org.reception)
     services.petition_note_add(petition=petition, actor=org.reception, text="Ghi chú nội bộ bí mật")
-    html = client.get(reverse("petitions:track"), {"code": petition.tracking_code, "key": key}).content.decode()
+    html = client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": key}).content.decode()
     assert "Ghi chú nội bộ bí mật" not in html
     assert org.reception.full_name not in html
 

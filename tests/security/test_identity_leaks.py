@@ -77,10 +77,12 @@ def test_a_denouncers_identity_leaks_nowhere(client, org, caplog):
 
         surfaces = {}
         surfaces["public track page"] = body(
-            client.get(reverse("petitions:track"), {"code": petition.tracking_code, "key": key})
+            client.post(reverse("petitions:track"), {"code": petition.tracking_code, "key": key})
         )
         surfaces["API track"] = body(
-            api_client().get(reverse("api-petition-track"), {"code": petition.tracking_code, "key": key})
+            api_client().post(
+                reverse("api-petition-track"), {"code": petition.tracking_code, "key": key}, format="json"
+            )
         )
         surfaces["public statistics"] = body(api_client().get(reverse("api-statistics")))
         for user in (org.reception, org.handler, org.head, org.inspector, org.city_head):

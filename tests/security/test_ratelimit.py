@@ -86,11 +86,58 @@ def test_tracking_page_and_api_are_limited(client, api, org, settings):
     petition, key = make_petition_with_key(org.commune)
     query = {"code": petition.tracking_code, "key": "WRONGKEY"}
     for _ in range(2):
-        assert client.get(reverse("petitions:track"), query).status_code == 200
-    assert api.get(reverse("api-petition-track"), query).status_code == 404
+        assert client.post(reverse("petitions:track"), query).status_code == 200
+    assert api.post(reverse("api-petition-track"), query, format="json").status_code == 404
     # Page and API share the counter: guessing keys does not get twice the budget.
-    assert client.get(reverse("petitions:track"), query).status_code == 429
-    assert api.get(reverse("api-petition-track"), {"code": petition.tracking_code, "key": key}).status_code == 429
+    assert client.post(reverse("petitions:track"), query).status_code == 429
+    right = {"code": petition.tracking_code, "key": key}
+    assert api.post(reverse("api-petition-track"), right, format="json").status_code == 429
+
+
+@pytest.mark.parametrize("method", ["get", "head", "post", "options"])
+def test_every_method_of_the_tracking_page_and_api_is_counted(client, org, settings, method):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "track": "2/m"}
+    for name in ("petitions:track", "api-petition-track"):
+        for _ in range(2):
+            assert getattr(client, method)(reverse(name), REMOTE_ADDR=f"10.1.0.{len(name)}").status_code != 429
+        assert getattr(client, method)(reverse(name), REMOTE_ADDR=f"10.1.0.{len(name)}").status_code == 429
+
+
+def test_head_tells_a_right_key_from_a_wrong_one_by_nothing(client, api, org):
+    petition, key = make_petition_with_key(org.commune)
+    for name in ("petitions:track", "api-petition-track"):
+        right = client.head(reverse(name), {"code": petition.tracking_code, "key": key})
+        wrong = client.head(reverse(name), {"code": petition.tracking_code, "key": "AAAAAAAA"})
+        assert right.status_code == wrong.status_code
+        assert right.get("Content-Length") == wrong.get("Content-Length")
+        assert right.get("Location") == wrong.get("Location")
+
+
+def test_a_key_in_the_address_is_never_used_and_is_dropped(client, org):
+    petition, key = make_petition_with_key(org.commune)
+    response = client.get(reverse("petitions:track"), {"code": petition.tracking_code, "key": key})
+    assert response.status_code == 302
+    assert key not in response["Location"] and petition.tracking_code in response["Location"]
+    form_page = client.get(response["Location"])
+    assert form_page.context["petition"] is None
+    assert f'value="{petition.tracking_code}"' in form_page.content.decode()
+
+
+def test_failed_attempts_are_counted_per_tracking_code_from_every_address(client, api, org, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "track": "100/m", "track_code": "3/h"}
+    petition, key = make_petition_with_key(org.commune)
+    other, other_key = make_petition_with_key(org.commune)
+    for n in range(3):
+        wrong = {"code": petition.tracking_code.lower(), "key": f"WRONG{n}"}
+        assert client.post(reverse("petitions:track"), wrong, REMOTE_ADDR=f"10.2.0.{n}").status_code == 200
+    # The fourth guess, from yet another address and even with the right key, is refused.
+    right = {"code": petition.tracking_code, "key": key}
+    assert client.post(reverse("petitions:track"), right, REMOTE_ADDR="10.2.0.99").status_code == 429
+    assert api.post(reverse("api-petition-track"), right, format="json", REMOTE_ADDR="10.2.0.98").status_code == 429
+    # Other petitions are not affected; right answers are not counted as failures.
+    for _ in range(4):
+        ok = client.post(reverse("petitions:track"), {"code": other.tracking_code, "key": other_key})
+        assert ok.context["petition"] == other
 
 
 def test_token_endpoint_is_limited(api, org, settings):

@@ -1,10 +1,12 @@
-"""Re-encrypt every EncryptedTextField with the first key of FIELD_ENCRYPTION_KEYS (see docs/security.md)."""
+"""Re-encrypt every EncryptedTextField and every encrypted file with the first key of
+FIELD_ENCRYPTION_KEYS (see docs/security.md)."""
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import models, transaction
 
 from core.crypto import EncryptedTextField
+from core.files import EncryptedFileSystemStorage
 
 
 def encrypted_models():
@@ -15,8 +17,16 @@ def encrypted_models():
             yield model, fields
 
 
+def encrypted_file_fields():
+    """(model, field name) for every FileField stored encrypted (core.files)."""
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.FileField) and isinstance(f.storage, EncryptedFileSystemStorage):
+                yield model, f.name
+
+
 class Command(BaseCommand):
-    help = "Re-encrypt identity fields with the first key of FIELD_ENCRYPTION_KEYS, in chunks."
+    help = "Re-encrypt identity fields and uploaded files with the first key of FIELD_ENCRYPTION_KEYS."
 
     def add_arguments(self, parser):
         parser.add_argument("--chunk-size", type=int, default=500)
@@ -39,3 +49,8 @@ class Command(BaseCommand):
                 total += len(rows)
                 last_pk = rows[-1].pk
             self.stdout.write(f"{label}: {total} row(s) re-encrypted ({', '.join(fields)})")
+        for model, name in encrypted_file_fields():
+            storage = model._meta.get_field(name).storage
+            names = model._base_manager.exclude(**{name: ""}).values_list(name, flat=True).distinct()
+            count = sum(1 for stored in names.iterator() if storage.exists(stored) and storage.reencrypt(stored))
+            self.stdout.write(f"{model._meta.label}.{name}: {count} file(s) re-encrypted")

@@ -1,0 +1,287 @@
+"""Reads of the oversight pages and API. Jurisdiction is applied here, once."""
+
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from core.models import Unit, UnitHeadTerm, User
+from deadlines.models import Deadline, Escalation, Level
+from petitions.filters import worst_open_level
+from petitions.models import IdentityReveal, Petition, PetitionHistory
+from reception.models import ReceptionSession, SessionStatus, VisitIdentityReveal
+
+from . import policy
+from .models import Finding
+from .periods import Period
+from .scorecard import Window
+
+
+def units_for_oversight(user: User) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=policy.oversight_unit_ids(user))
+
+
+def oversight_unit(user: User, code: str) -> Unit:
+    """A unit the user may oversee, by code; 404 for unknown and out-of-jurisdiction alike."""
+    unit = units_for_oversight(user).filter(code=(code or "").strip()[:50]).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def default_unit(user: User) -> Unit | None:
+    """The topmost unit of the user's oversight jurisdiction."""
+    return units_for_oversight(user).order_by("path").first()
+
+
+def comparison_units(user: User, unit: Unit) -> list[Unit]:
+    """The unit and its descendants that the user may oversee, in tree order."""
+    return list(units_for_oversight(user).filter(path__startswith=unit.path).order_by("path"))
+
+
+def head_windows(unit: Unit, period: Period, today: datetime.date) -> list[tuple[User, Window]]:
+    """Each head in office during the period with the part of the period that was their term.
+
+    A term's `ended_on` is the successor's first day (core.services.unit_head_assign), so the
+    outgoing head's last day is the day before.
+    """
+    terms = (
+        UnitHeadTerm.objects.filter(unit=unit, started_on__lte=period.end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=period.start))
+        .select_related("user")
+        .order_by("started_on")
+    )
+    windows: dict[int, tuple[User, Window]] = {}
+    for term in terms:
+        last = term.ended_on - datetime.timedelta(days=1) if term.ended_on else None
+        clipped = period.clip(term.started_on, last)
+        if clipped is None:
+            continue
+        if term.user_id in windows:  # a second term in the same period: cover both
+            user, window = windows[term.user_id]
+            windows[term.user_id] = (user, Window(window.start, clipped.end, today))
+        else:
+            windows[term.user_id] = (term.user, Window(clipped.start, clipped.end, today))
+    return list(windows.values())
+
+
+def period_window(period: Period, today: datetime.date) -> Window:
+    return Window(period.start, period.end, today)
+
+
+def monthly_series(unit_ids, period: Period) -> list[dict]:
+    """Petitions received, deadlines met and met late per month (two grouped queries), for the first chart."""
+    window = Window(period.start, period.end, timezone.localdate())
+    received = dict(
+        Petition.objects.filter(
+            unit_id__in=list(unit_ids), received_at__gte=window.start_at, received_at__lt=window.end_before
+        )
+        .annotate(month=TruncMonth("received_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("id"))
+        .values_list("month", "n")
+    )
+    handled = {
+        row["month"]: row
+        for row in Deadline.objects.filter(
+            petition__isnull=False,
+            unit_id__in=list(unit_ids),
+            closed_as=Deadline.ClosedAs.MET,
+            closed_at__gte=window.start_at,
+            closed_at__lt=window.end_before,
+        )
+        .annotate(month=TruncMonth("closed_at"))
+        .order_by()
+        .values("month")
+        .annotate(handled=Count("id"), late=Count("id", filter=Q(closed_at__date__gt=F("due_date"))))
+    }
+
+    def key(moment):
+        return (moment.year, moment.month) if moment else None
+
+    received_by = {key(m): n for m, n in received.items()}
+    handled_by = {key(m): row for m, row in handled.items()}
+    return [
+        {
+            "month": f"{month:02d}/{year}",
+            "received": received_by.get((year, month), 0),
+            "handled": handled_by.get((year, month), {}).get("handled", 0),
+            "late": handled_by.get((year, month), {}).get("late", 0),
+        }
+        for year, month in period.months()
+    ]
+
+
+# --- The head's overview ---------------------------------------------------------------------------
+
+
+def worst_level_counts(queryset: QuerySet[Petition]) -> dict[int, int]:
+    """How many petitions have their most urgent open deadline at each level (one query)."""
+    rows = (
+        queryset.annotate(worst_level=worst_open_level())
+        .filter(worst_level__gt=Level.NONE)
+        .order_by()
+        .values("worst_level")
+        .annotate(n=Count("id"))
+    )
+    return {row["worst_level"]: row["n"] for row in rows}
+
+
+def worst_overdue(unit_ids, *, limit: int = 5) -> list[Deadline]:
+    """The longest-overdue open deadlines of the units, with their petition and handler, by name."""
+    today = timezone.localdate()
+    return list(
+        Deadline.objects.filter(
+            petition__isnull=False, unit_id__in=list(unit_ids), closed_at__isnull=True, due_date__lt=today
+        )
+        .filter(paused_at__isnull=True)
+        .exclude(petition__status="suspended")
+        .select_related("petition__handler", "petition__unit", "rule")
+        .order_by("due_date", "id")[:limit]
+    )
+
+
+def subject_deadlines_due(unit_ids, *, limit: int = 10) -> list[Deadline]:
+    """Open clocks of things other than petitions (written answers, minutes, follow-up actions,
+    findings' remedies...) in the units, soonest first: each carries its own label and link."""
+    return list(
+        Deadline.objects.filter(petition__isnull=True, unit_id__in=list(unit_ids), closed_at__isnull=True)
+        .select_related("rule", "owner")
+        .order_by("due_date", "id")[:limit]
+    )
+
+
+def next_reception_sessions(unit_ids, *, limit: int = 5) -> list[ReceptionSession]:
+    return list(
+        ReceptionSession.objects.filter(
+            unit_id__in=list(unit_ids), date__gte=timezone.localdate(), status=SessionStatus.PLANNED
+        )
+        .select_related("unit")
+        .order_by("date", "start_time")[:limit]
+    )
+
+
+# --- The inspectors' workspace ---------------------------------------------------------------------
+
+
+def overdue_queue(user: User, *, unit: Unit | None = None, level: int = Level.OVERDUE) -> QuerySet[Deadline]:
+    """Open petition deadlines at or past `level` in the user's workspace jurisdiction, most late first."""
+    queryset = Deadline.objects.filter(
+        petition__isnull=False,
+        unit_id__in=policy.workspace_unit_ids(user),
+        closed_at__isnull=True,
+        level__gte=level,
+    )
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    return queryset.select_related("petition__handler", "petition__unit", "rule").order_by("due_date", "id")
+
+
+def case_for_workspace(user: User, pk: int) -> Petition:
+    petition = (
+        Petition.objects.filter(pk=pk, unit_id__in=policy.workspace_unit_ids(user))
+        .select_related("unit", "handler")
+        .first()
+    )
+    if petition is None:
+        raise Http404
+    return petition
+
+
+def escalation_history(petition: Petition) -> list[Deadline]:
+    deadlines = list(
+        Deadline.objects.filter(petition=petition)
+        .select_related("rule")
+        .prefetch_related("escalations", "extension_decisions__decided_by")
+    )
+    return deadlines
+
+
+def audit_history(
+    user: User,
+    *,
+    unit: Unit | None = None,
+    actor: User | None = None,
+    action: str = "",
+    code: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[PetitionHistory]:
+    queryset = PetitionHistory.objects.filter(petition__unit_id__in=policy.workspace_unit_ids(user))
+    queryset = _audit_filters(queryset, "petition", unit, actor, "actor", code, date_from, date_to)
+    if action:
+        queryset = queryset.filter(action=action)
+    return queryset.select_related("petition__unit", "actor").order_by("-created_at", "-id")
+
+
+def audit_reveals(
+    user: User,
+    *,
+    unit: Unit | None = None,
+    actor: User | None = None,
+    code: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[IdentityReveal]:
+    """Every identity reveal in the jurisdiction: who, when, on which case and why (never the identity)."""
+    queryset = IdentityReveal.objects.filter(petition__unit_id__in=policy.workspace_unit_ids(user))
+    queryset = _audit_filters(queryset, "petition", unit, actor, "user", code, date_from, date_to)
+    return queryset.select_related("petition__unit", "user").order_by("-created_at", "-id")
+
+
+def audit_visit_reveals(
+    user: User,
+    *,
+    unit: Unit | None = None,
+    actor: User | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[VisitIdentityReveal]:
+    """Every reveal of a protected visitor's identity in the reception book (never the identity)."""
+    queryset = VisitIdentityReveal.objects.filter(visit__unit_id__in=policy.workspace_unit_ids(user))
+    if unit is not None:
+        queryset = queryset.filter(visit__unit__path__startswith=unit.path)
+    if actor is not None:
+        queryset = queryset.filter(user=actor)
+    if date_from:
+        queryset = queryset.filter(created_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(created_at__date__lte=date_to)
+    return queryset.select_related("visit__unit", "user").order_by("-created_at", "-id")
+
+
+def _audit_filters(queryset, petition_field, unit, actor, actor_field, code, date_from, date_to):
+    if unit is not None:
+        queryset = queryset.filter(**{f"{petition_field}__unit__path__startswith": unit.path})
+    if actor is not None:
+        queryset = queryset.filter(**{actor_field: actor})
+    if code:
+        queryset = queryset.filter(**{f"{petition_field}__tracking_code__iexact": code.strip()})
+    if date_from:
+        queryset = queryset.filter(created_at__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(created_at__date__lte=date_to)
+    return queryset
+
+
+def escalations_of(deadline_ids) -> QuerySet[Escalation]:
+    return Escalation.objects.filter(deadline_id__in=list(deadline_ids)).order_by("created_at")
+
+
+# --- Findings --------------------------------------------------------------------------------------
+
+
+def findings_visible_to(user: User) -> QuerySet[Finding]:
+    return Finding.objects.filter(unit_id__in=policy.workspace_unit_ids(user)).select_related(
+        "unit", "head", "recorded_by", "petition"
+    )
+
+
+def finding_detail(user: User, pk: int) -> Finding:
+    finding = findings_visible_to(user).filter(pk=pk).first()
+    if finding is None:
+        raise Http404
+    return finding
