@@ -109,6 +109,7 @@ class Command(BaseCommand):
             # One client address makes every request of the benchmark: the limits would measure themselves.
             "RATE_LIMIT_PETITION_CREATE": UNLIMITED,
             "RATE_LIMIT_TRACK": UNLIMITED,
+            "RATE_LIMIT_TRACK_CODE": UNLIMITED,
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             # A broker of its own (BENCH_REDIS_URL), or the bench's worker takes other processes' tasks.
             **({"REDIS_URL": os.environ["BENCH_REDIS_URL"]} if os.environ.get("BENCH_REDIS_URL") else {}),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deadlines', '0005_deadline_paused_days'),
+        ('deadlines', '0006_merge_audit_chain'),
     ]
 
     operations = [

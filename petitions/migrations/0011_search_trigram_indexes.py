@@ -30,6 +30,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("petitions", "0009_history_actions_merged")]
+    dependencies = [("petitions", "0010_merge_audit_chain")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
