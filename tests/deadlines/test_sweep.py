@@ -183,6 +183,8 @@ def test_an_extended_deadline_escalates_again_against_its_new_date(org, rules):
 
 
 def test_the_sweep_is_set_based(org, rules, django_assert_max_num_queries):
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the escalations' hash chain is written row by row (core.audit); CI runs PostgreSQL")
     _make_cases(org, n=30, handler=org.handler)
     # Per level: one locking select, one update, one read of earlier escalations, two inserts,
     # then an empty select; plus the savepoints and the recipients loaded once.
