@@ -347,11 +347,11 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
         cursor.execute("SET synchronous_commit = off")
         cursor.execute("SET maintenance_work_mem = '256MB'")
         cursor.execute("SET work_mem = '64MB'")
-        steps, mark = {}, [started]
+        timings, mark = {}, [started]
 
         def lap(name):
             now = time.monotonic()
-            steps[name] = round(now - mark[0], 1)
+            timings[name] = round(now - mark[0], 1)
             mark[0] = now
 
         indexes = _drop_secondary_indexes(cursor, tables)
@@ -615,7 +615,7 @@ def seed_city(petitions: int, *, today: datetime.date | None = None) -> dict:
         cursor.execute("ANALYZE")
         lap("analyze")
     return {
-        "steps": steps,
+        "steps": timings,
         "seconds": time.monotonic() - started,
         "petitions": petitions,
         "units": len(units),
