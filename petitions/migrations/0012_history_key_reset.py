@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0010_merge_audit_chain'),
+        ('petitions', '0011_search_trigram_indexes'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_heartbeat'),
+        ('core', '0003_notification_digest'),
     ]
 
     operations = [
