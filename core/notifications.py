@@ -18,6 +18,25 @@ def notify(*, recipients, title: str, body: str = "", url: str = "") -> int:
     return len(rows)
 
 
+def notify_email(*, address: str, title: str, body: str = "", url: str = "", attachment: tuple | None = None) -> None:
+    """An e-mail to an address with no account behind it (a citizen who filed without one).
+
+    `attachment` is (file name, PDF bytes). The address and the file are stored encrypted.
+    """
+    import base64
+
+    name, content = attachment or ("", b"")
+    Notification.objects.create(
+        email=address,
+        title=title[:200],
+        body=body,
+        url=url,
+        attachment_name=name,
+        attachment=base64.b64encode(content).decode() if content else "",
+    )
+    transaction.on_commit(enqueue_outbox)
+
+
 def enqueue_outbox() -> None:
     """Ask a worker to send pending e-mails. If the broker is down the rows wait for the periodic sweep."""
     from .tasks import send_pending_emails
@@ -50,8 +69,28 @@ def notify_many(rows: list[tuple[int, str, str, str]], *, now: datetime.datetime
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 - table name from the model
-            "(recipient_id, title, body, url, created_at, email_status, email_attempts) "
-            "SELECT r, t, b, u, %s, %s, 0 "
+            "(recipient_id, title, body, url, created_at, email_status, email_attempts, digest_key, items) "
+            "SELECT r, t, b, u, %s, %s, 0, '', '[]'::jsonb "
             "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS x(r, t, b, u)",
             [now, Notification.EmailStatus.PENDING, recipients, titles, bodies, urls],
         )
+
+
+def notify_digests(rows: list[tuple[int, str, str, str, str, list]], *, now: datetime.datetime | None = None) -> None:
+    """Digest rows (recipient id, title, body, url, digest key, items): one per recipient and key.
+
+    A few hundred rows per sweep, so the ORM; a row whose (recipient, key) exists is skipped, which
+    makes a repeated digest harmless even without the caller's own guard.
+    """
+    if not rows:
+        return
+    now = now or timezone.now()
+    transaction.on_commit(enqueue_outbox)
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=r, title=t[:200], body=b, url=u, digest_key=k, items=i, created_at=now)
+            for r, t, b, u, k, i in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )

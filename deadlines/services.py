@@ -16,7 +16,7 @@ from core.models import Unit, User
 
 from . import calendar
 from .calendar import WorkingCalendar
-from .dates import DueDates, compute_due_dates
+from .dates import DueDates, compute_due_dates, local_date  # noqa: F401 - re-exported for callers
 from .models import (
     CalendarException,
     Deadline,

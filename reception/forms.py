@@ -11,7 +11,7 @@ from core.validators import (
     CITIZEN_ID_RE,
     DESTINATION_MESSAGE,
     destination_given_once,
-    normalize_phone,
+    normalize_digits,
     validate_citizen_id,
     validate_phone,
 )
@@ -26,7 +26,7 @@ DATE = date_input()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-_clean_phone = normalize_phone
+_clean_phone = normalize_digits
 
 
 class BookingForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.crypto import blind_index
 from core.models import Unit, User
-from core.validators import DESTINATION_MESSAGE, destination_given_once, normalize_phone
+from core.validators import DESTINATION_MESSAGE, destination_given_once, normalize_digits
 from deadlines import services as deadline_services
 from petitions import services as petition_services
 from petitions.models import Channel, Kind, Petition
@@ -103,7 +103,7 @@ def visit_record(
         full_name=visitor.full_name.strip(),
         id_number=visitor.id_number.strip(),
         id_number_digest=blind_index(visitor.id_number),
-        phone=normalize_phone(visitor.phone),
+        phone=normalize_digits(visitor.phone),
         address=visitor.address.strip(),
         content=content.strip(),
         petition_kind=petition_kind,

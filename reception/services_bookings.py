@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.crypto import blind_index
 from core.models import User
 from core.notifications import notify
-from core.validators import normalize_phone
+from core.validators import normalize_digits
 
 from .errors import ReceptionError, SessionFull
 from .models import (
@@ -90,7 +90,7 @@ def booking_create(
     booking = Booking(
         session=session,
         full_name=full_name.strip(),
-        phone=normalize_phone(phone),
+        phone=normalize_digits(phone),
         id_number=id_number.strip(),
         id_number_digest=digest,
         summary=summary.strip(),

@@ -17,9 +17,10 @@ RANK = {app: rank for rank, app in enumerate(ORDER)}
 
 
 def _is_seeding_command(path: pathlib.Path) -> bool:
-    # The benchmark commands seed a whole portal (units, staff, petitions) in bulk SQL, like the demo
-    # data; they are tools run by hand, not code any request or task reaches.
-    return "management" in path.parts and path.name.startswith("bench_")
+    # The benchmark and seeding commands (bench_*, seed_*) build a whole portal (units, staff,
+    # petitions, visits) in bulk SQL, like the demo data; they are tools run by hand, not code any
+    # request or task reaches.
+    return "management" in path.parts and path.name.startswith(("bench_", "seed_"))
 
 
 def _modules():
