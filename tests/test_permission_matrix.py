@@ -188,6 +188,12 @@ PUBLIC = {
     "petitions:track",
     "petitions:mine",
     "petitions:my_detail",
+    "petitions:receipt",  # the filer's own receipt, read from their session
+    "petitions:receipt_pdf",
+    "petitions:decision",  # by tracking code and access key
+    "petitions:forgot_key",
+    "deadlines:digest",  # the recipient's own notification only
+    "api-units",
     "reception:calendar",
     "reception:session_book",
     "reception:booked",
