@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import ChainedModel
 from core.models import Unit
 
 
@@ -73,8 +74,15 @@ class Finding(models.Model):
         return f"KL-{self.pk}"
 
 
-class FindingHistory(models.Model):
-    """Append-only: every change of a finding (recorded, remedied), who, when, with the note."""
+class FindingHistory(ChainedModel):
+    """Append-only: every change of a finding (recorded, remedied), who, when, with the note.
+
+    Chained by hash per finding (core.audit): written only through chain_create, so the finding's own
+    status trail is tamper-evident (issue 14).
+    """
+
+    chain_key = "finding_id"
+    chain_fields = ("action", "from_status", "to_status", "actor_id", "note", "created_at")
 
     class Action(models.TextChoices):
         RECORD = "record", _("Recorded")

@@ -190,6 +190,16 @@ def cases(request):
             days.setdefault(session.date, []).append(session)
         rows = sorted(days.items())
         total, page = len(rows), None
+    elif case_kind == "dialogues":
+        queryset = queryset.select_related("unit", "chair").order_by("held_at", "id")
+        total = queryset.count()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page
+    elif case_kind == "hotspots":
+        queryset = queryset.select_related("unit", "owner").order_by("-created_at", "-id")
+        total = queryset.count()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page
     else:
         queryset = queryset.select_related("unit", "head").order_by("-recorded_on", "-id")
         total = queryset.count()
