@@ -26,6 +26,7 @@ from deadlines.models import DeadlineRule, Level
 from deadlines.selectors import deadlines_for
 from deadlines.services import compute_due_dates
 from petitions import selectors as petition_selectors
+from dialogues.workflow import DialogueStatus, HotspotStatus
 from petitions.workflow import Status
 from reception import selectors as reception_selectors
 
@@ -82,6 +83,12 @@ def overview(request):
     total = sum(by_status.values())
     today = timezone.localdate()
     worst = selectors.worst_level_counts(petition_selectors.petitions_visible_to(user))
+    is_head = jurisdiction.has_role(Role.HEAD)
+    dialogues, dialogue_counts = selectors.next_dialogues(user) if is_head else ([], {})
+    hotspots, hotspot_counts = selectors.open_hotspots(user) if is_head else ([], {})
+    actions, actions_total = (
+        selectors.followup_actions_due(jurisdiction.by_role.get(Role.HEAD, ())) if is_head else ([], 0)
+    )
     head_units = Unit.objects.filter(pk__in=jurisdiction.by_role.get(Role.HEAD, ())).filter(
         head_terms__user=user, head_terms__ended_on__isnull=True
     )
@@ -101,6 +108,13 @@ def overview(request):
             "subject_deadlines": selectors.subject_deadlines_due(jurisdiction.by_role.get(Role.HEAD, ()))
             if jurisdiction.has_role(Role.HEAD)
             else [],
+            "is_head": is_head,
+            "next_dialogues": dialogues,
+            "dialogue_counts": [(s, DialogueStatus(s).label, n) for s, n in dialogue_counts.items()],
+            "open_hotspots": hotspots,
+            "hotspot_counts": [(s, HotspotStatus(s).label, n) for s, n in hotspot_counts.items()],
+            "actions_due": actions,
+            "actions_total": actions_total,
             "can_oversee": policy.can_view_oversight(user),
             "today": today,
         },
