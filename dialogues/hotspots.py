@@ -265,8 +265,7 @@ def hotspots_suggest(*, today: datetime.date | None = None) -> list[Hotspot]:
     )
     # Each hotspot is new, so its "suggest" event is the first link of its chain (prev_hash "").
     events = [
-        HotspotEvent(hotspot=h, action="suggest", to_status=HotspotStatus.SUGGESTED, reason=h.reason)
-        for h in hotspots
+        HotspotEvent(hotspot=h, action="suggest", to_status=HotspotStatus.SUGGESTED, reason=h.reason) for h in hotspots
     ]
     for event in events:
         event.row_hash = chain_hash("", event.hotspot_id, [getattr(event, f) for f in HotspotEvent.chain_fields])

@@ -325,7 +325,13 @@ def _hotspot_answered(dialogue: Dialogue, actor: User) -> None:
             updated_at=timezone.now(),
         )  # fmt: skip
         chain_create(
-            HotspotEvent, hotspot=hotspot, action="handle", from_status=from_status, to_status=to_status, actor=actor, reason=reason
+            HotspotEvent,
+            hotspot=hotspot,
+            action="handle",
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            reason=reason,
         )
 
 

@@ -453,9 +453,7 @@ def _response_on_time() -> Q:
 def _hotspot_open(window: Window) -> Q:
     from dialogues.models import HotspotEvent
 
-    closed = HotspotEvent.objects.filter(
-        hotspot_id=OuterRef("pk"), action="close", created_at__lt=window.as_of_before
-    )
+    closed = HotspotEvent.objects.filter(hotspot_id=OuterRef("pk"), action="close", created_at__lt=window.as_of_before)
     return Q(_subject_clock(Hotspot, dialogue_clocks.HOTSPOT, start_date__lte=window.as_of)) & ~Q(Exists(closed))
 
 
@@ -469,9 +467,7 @@ register_source(
         case_kind="hotspots",
     )
 )
-register(
-    Figure("hotspots_response_due", _("Hotspot responses due"), "hotspots", _response_due_in, "hotspots")
-)
+register(Figure("hotspots_response_due", _("Hotspot responses due"), "hotspots", _response_due_in, "hotspots"))
 register(
     Figure(
         "hotspots_handled_on_time",

@@ -186,9 +186,9 @@ def next_dialogues(user: User, *, limit: int = 10) -> tuple[list, dict[str, int]
     today = timezone.localdate()
     upcoming = dialogue_selectors.dialogues_visible_to(user).filter(scheduled_at__date__gte=today)
     rows = list(
-        upcoming.filter(status__in=UPCOMING_DIALOGUE).select_related("unit", "chair").order_by("scheduled_at", "id")[
-            :limit
-        ]
+        upcoming.filter(status__in=UPCOMING_DIALOGUE)
+        .select_related("unit", "chair")
+        .order_by("scheduled_at", "id")[:limit]
     )
     return rows, _counts_by_status(upcoming, UPCOMING_DIALOGUE)
 
@@ -198,9 +198,9 @@ def open_hotspots(user: User, *, limit: int = 10) -> tuple[list, dict[str, int]]
     first, and their counts by status: the hotspot list with `status` shows exactly those."""
     hotspots = dialogue_selectors.hotspots_visible_to(user)
     rows = list(
-        hotspots.filter(status__in=OPEN_HOTSPOT).select_related("unit", "owner").order_by("status", "-risk_level", "id")[
-            :limit
-        ]
+        hotspots.filter(status__in=OPEN_HOTSPOT)
+        .select_related("unit", "owner")
+        .order_by("status", "-risk_level", "id")[:limit]
     )
     return rows, _counts_by_status(hotspots, OPEN_HOTSPOT)
 

@@ -93,7 +93,12 @@ def finding_record(
         Finding.objects.filter(pk=finding.pk).update(remedy_due=deadline.due_date)
         finding.remedy_due = deadline.due_date
     chain_create(
-        FindingHistory, finding=finding, action=FindingHistory.Action.RECORD, to_status=FindingStatus.OPEN, actor=actor, note=title
+        FindingHistory,
+        finding=finding,
+        action=FindingHistory.Action.RECORD,
+        to_status=FindingStatus.OPEN,
+        actor=actor,
+        note=title,
     )
     return finding
 

@@ -89,5 +89,5 @@ def test_the_heads_overview_lists_dialogues_actions_and_hotspots(client, engagem
         for status, _label, n in context["hotspot_counts"]:
             listed = client.get(reverse("dialogues:hotspots"), {"status": status})
             assert listed.context["page"].paginator.count == n, status
-        assert dict((s, n) for s, _label, n in context["hotspot_counts"]) == {"confirmed": 1, "handled": 1}
+        assert {s: n for s, _label, n in context["hotspot_counts"]} == {"confirmed": 1, "handled": 1}
         assert sum(n for _s, _label, n in context["dialogue_counts"]) == len(context["next_dialogues"])

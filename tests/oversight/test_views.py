@@ -343,6 +343,9 @@ def test_the_public_page_survives_a_bad_period(client, db):
         ("oversight:findings", {}),
         ("oversight:audit", {"what": "history"}),
         ("oversight:audit", {"what": "reveals"}),
+        ("oversight:audit", {"what": "visit_reveals"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "dialogues_held", "head": "unit"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "hotspots_open", "head": "unit"}),
     ],
 )
 def test_list_pages_have_bounded_queries(client, april, django_assert_max_num_queries, name, params):
