@@ -29,8 +29,8 @@ from dialogues.workflow import DialogueStatus, HotspotStatus
 from petitions import selectors as petition_selectors
 from petitions.models import IdentityReveal, PetitionHistory
 from petitions.workflow import Status
-from reception.models import VisitIdentityReveal
 from reception import selectors as reception_selectors
+from reception.models import VisitIdentityReveal
 
 from . import integrity, policy, selectors, services
 from .forms import AuditForm, FindingForm, QueueForm, RemedyForm, ReportForm, ScopeForm

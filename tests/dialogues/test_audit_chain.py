@@ -1,5 +1,7 @@
 """Dialogue events are chained by hash per dialogue (issue 14): a rewritten event shows."""
 
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -17,7 +19,7 @@ def test_a_dialogues_events_are_chained_and_an_edit_or_deletion_is_caught(org, c
     services.minutes_finalise(minutes=minutes, actor=org.head)
     rows = list(DialogueEvent.objects.filter(dialogue=dialogue).order_by("pk"))
     assert [r.action for r in rows] == ["schedule", "hold", "minutes_draft", "finalise"]
-    assert all(after.prev_hash == before.row_hash for before, after in zip(rows, rows[1:], strict=False))
+    assert all(after.prev_hash == before.row_hash for before, after in itertools.pairwise(rows))
     assert list(verify_chain(DialogueEvent, key=dialogue.pk)) == []
     table = DialogueEvent._meta.db_table
     with connection.cursor() as cursor:

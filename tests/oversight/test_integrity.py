@@ -80,8 +80,8 @@ def test_findings_history_is_chained_and_its_page_shows_a_deletion(client, org, 
 
 
 def test_the_audit_log_marks_the_altered_row_and_the_rest_of_its_record(client, org, django_assert_max_num_queries):
-    petition, rows = _case(org)
-    other, _other_rows = _case(org)
+    _petition, rows = _case(org)
+    _other, _other_rows = _case(org)
     _sql(f"UPDATE {PetitionHistory._meta.db_table} SET to_status = 'resolved' WHERE id = %s", [rows[1].pk])  # noqa: S608
     client.force_login(org.inspector)
     with django_assert_max_num_queries(16):

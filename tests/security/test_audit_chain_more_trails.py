@@ -31,7 +31,9 @@ def _reveals(org, n=3):
     visit = reception_services.visit_record(
         unit=org.commune,
         recorded_by=org.reception,
-        visitor=VisitorData(full_name="Quách Thị Tố", id_number="001077665544", phone="0987766554", address="3 Lý Nam Đế"),
+        visitor=VisitorData(
+            full_name="Quách Thị Tố", id_number="001077665544", phone="0987766554", address="3 Lý Nam Đế"
+        ),
         content="Tố cáo cán bộ địa chính",
         petition_kind=Kind.DENUNCIATION,
     )
@@ -42,7 +44,12 @@ def _reveals(org, n=3):
 
 def _hotspot(org):
     hotspot = hotspot_services.hotspot_flag(
-        actor=org.head, unit=org.commune, title="Tụ tập đông người", reason="Nhiều hộ", risk_level="high", owner=org.head
+        actor=org.head,
+        unit=org.commune,
+        title="Tụ tập đông người",
+        reason="Nhiều hộ",
+        risk_level="high",
+        owner=org.head,
     )
     hotspot_services.hotspot_handle(hotspot=hotspot, actor=org.head, note="Đã tiếp đột xuất")
     hotspot_services.hotspot_close(hotspot=hotspot, actor=org.head, reason="Ổn định")
