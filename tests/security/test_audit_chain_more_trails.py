@@ -18,6 +18,20 @@ from reception.models import VisitIdentityReveal
 from reception.services import VisitorData
 
 
+@pytest.fixture
+def remedy_rule_for_security(rules):
+    """The finding.remedy rule of oversight's data migration (a flushed database lacks it)."""
+    import importlib
+
+    from django.apps import apps
+
+    from deadlines.models import DeadlineRule
+
+    if not DeadlineRule.objects.filter(code="finding.remedy").exists():
+        importlib.import_module("oversight.migrations.0002_finding_remedy_rule").seed(apps, None)
+    return DeadlineRule.objects.get(code="finding.remedy")
+
+
 def _sql(statement, params=()):
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -99,3 +113,28 @@ def test_hotspot_events_are_chained_and_a_swapped_pair_is_caught(org):
     assert (second.pk, "reordered") in _problems(HotspotEvent) or (first.pk, "deleted") in _problems(HotspotEvent)
     with pytest.raises(CommandError):
         call_command("verify_audit")
+
+
+@pytest.mark.parametrize(
+    ("migration", "model"),
+    [
+        ("reception.migrations.0005_audit_hash_chain", VisitIdentityReveal),
+        ("oversight.migrations.0003_audit_hash_chain", FindingHistory),
+    ],
+)
+def test_the_migrations_chain_the_rows_written_before(org, migration, model, remedy_rule_for_security):
+    import importlib
+
+    from django.apps import apps
+
+    if model is VisitIdentityReveal:
+        _reveals(org)
+    else:
+        from tests.oversight.test_integrity import _finding
+
+        _finding(org)
+    # As the rows were before chaining existed: no hashes.
+    model._base_manager.update(prev_hash="", row_hash="")
+    assert {kind for _pk, kind in _problems(model)} == {"unchained"}
+    importlib.import_module(migration).backfill(apps, None)
+    assert _problems(model) == []
