@@ -112,6 +112,10 @@ class Notification(models.Model):
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A digest (e.g. one per recipient per deadline sweep) has a key unique per recipient, so a rerun
+    # cannot tell anyone twice, and its items (JSON, the writer's own format) listed on its own page.
+    digest_key = models.CharField(max_length=64, blank=True)
+    items = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -120,6 +124,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["email_status"], condition=Q(email_status="pending"), name="notification_outbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "digest_key"], condition=~Q(digest_key=""), name="one_digest_per_recipient"
+            )
         ]
 
     def __str__(self):

@@ -50,8 +50,28 @@ def notify_many(rows: list[tuple[int, str, str, str]], *, now: datetime.datetime
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 - table name from the model
-            "(recipient_id, title, body, url, created_at, email_status, email_attempts) "
-            "SELECT r, t, b, u, %s, %s, 0 "
+            "(recipient_id, title, body, url, created_at, email_status, email_attempts, digest_key, items) "
+            "SELECT r, t, b, u, %s, %s, 0, '', '[]'::jsonb "
             "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS x(r, t, b, u)",
             [now, Notification.EmailStatus.PENDING, recipients, titles, bodies, urls],
         )
+
+
+def notify_digests(rows: list[tuple[int, str, str, str, str, list]], *, now: datetime.datetime | None = None) -> None:
+    """Digest rows (recipient id, title, body, url, digest key, items): one per recipient and key.
+
+    A few hundred rows per sweep, so the ORM; a row whose (recipient, key) exists is skipped, which
+    makes a repeated digest harmless even without the caller's own guard.
+    """
+    if not rows:
+        return
+    now = now or timezone.now()
+    transaction.on_commit(enqueue_outbox)
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=r, title=t[:200], body=b, url=u, digest_key=k, items=i, created_at=now)
+            for r, t, b, u, k, i in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
