@@ -63,6 +63,7 @@ STAFF: dict[str, Spec] = {
     "oversight:queue": Spec(gate="oversight.workspace"),
     "oversight:queue_export": Spec(gate="oversight.workspace", kwargs={"fmt": "csv"}),
     "oversight:audit": Spec(gate="oversight.workspace"),
+    "oversight:audit_check_start": Spec(method="post", gate="oversight.workspace"),
     "oversight:findings": Spec(gate="oversight.workspace"),
     "oversight:case": Spec(obj="petition", gate="oversight.workspace", see="oversight.workspace"),
     "oversight:finding_create": Spec(
@@ -216,6 +217,8 @@ ELSEWHERE = {
     "oversight:report_job": "tests/oversight/test_views.py (a report job is its requester's alone)",
     "oversight:report_status": "tests/oversight/test_views.py",
     "oversight:report_download": "tests/oversight/test_views.py",
+    "oversight:audit_check": "tests/oversight/test_integrity.py (a whole-trail check is its requester's alone)",
+    "oversight:audit_check_status": "tests/oversight/test_integrity.py",
     "dialogues:action_done": "tests/dialogues/test_views.py (the action's owner, the chair or the head)",
 }
 
