@@ -6,6 +6,12 @@ from . import services
 from .models import Membership, Notification, Unit, UnitHeadTerm, User
 
 
+# The admin speaks the portal's name, in the user's language, not "Django administration".
+admin.site.site_header = _("Portal administration")
+admin.site.site_title = _("Portal administration")
+admin.site.index_title = _("Site administration")
+
+
 class ReadOnlyAdminMixin:
     """Records (history, logs, deadlines) are written by the services only: the admin shows them."""
 

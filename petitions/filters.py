@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import IntegerField, OuterRef, Subquery
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role, User
@@ -18,6 +19,14 @@ def worst_open_level() -> Subquery:
         Deadline.objects.filter(petition=OuterRef("pk"), closed_at__isnull=True).order_by("-level").values("level")[:1],
         output_field=IntegerField(),
     )
+
+
+SORT_LABELS = {
+    "received_at": _("Date received"),
+    "status": _("Status"),
+    "kind": _("Kind"),
+    "title": _("Subject"),
+}
 
 
 class PetitionFilter(django_filters.FilterSet):
@@ -43,11 +52,11 @@ class PetitionFilter(django_filters.FilterSet):
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received_at"), ("status", "status"), ("kind", "kind"), ("title", "title")),
+        # Lazy labels for both directions: django-filter's own "%s (descending)" is formatted once at
+        # import, in whatever language is active then, and it has no Vietnamese catalogue.
         field_labels={
-            "received_at": _("Date received"),
-            "status": _("Status"),
-            "kind": _("Kind"),
-            "title": _("Subject"),
+            **SORT_LABELS,
+            **{f"-{field}": format_lazy(_("{} (descending)"), label) for field, label in SORT_LABELS.items()},
         },
     )
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.crypto import EncryptedTextField
 from core.models import Unit
@@ -115,7 +116,12 @@ class ReceptionSession(models.Model):
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
     place = models.CharField(_("place"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=SessionKind.choices, default=SessionKind.REGULAR)
+    kind = models.CharField(
+        pgettext_lazy("reception session", "kind"),
+        max_length=10,
+        choices=SessionKind.choices,
+        default=SessionKind.REGULAR,
+    )
     reason = models.TextField(_("reason for an ad-hoc session"), blank=True)
     capacity = models.PositiveSmallIntegerField(_("capacity (people)"), default=20)
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED)

@@ -18,10 +18,11 @@ BASIS_VI = {
     "Law on Denunciations Art. 29": "Điều 29 Luật Tố cáo",
     "Law on Denunciations Art. 30": "Điều 30 Luật Tố cáo",
     "Unit policy": "Quy định của đơn vị",
+    "Regulation 11-QĐi/TW; Hanoi Plan 229-KH/TU": "Quy định 11-QĐi/TW; Kế hoạch 229-KH/TU của Thành ủy Hà Nội",
 }
 
 
-def to_vietnamese(apps, schema_editor):
+def seed(apps, schema_editor):
     DeadlineRule = apps.get_model("deadlines", "DeadlineRule")
     for english, vietnamese in BASIS_VI.items():
         DeadlineRule.objects.filter(basis=english).update(basis=vietnamese)
@@ -34,6 +35,6 @@ def to_english(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deadlines", "0006_merge_audit_chain")]
+    dependencies = [("deadlines", "0006_merge_audit_chain"), ("oversight", "0002_finding_remedy_rule")]
 
-    operations = [migrations.RunPython(to_vietnamese, to_english)]
+    operations = [migrations.RunPython(seed, to_english)]
