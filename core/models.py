@@ -101,7 +101,9 @@ class Notification(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Not e-mailed")
+        SKIPPED = "skipped", _("Not e-mailed: no address")
+        # A "due soon" notice still queued once the deadline has passed: never sent late.
+        STALE = "stale", _("Not e-mailed: out of date")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(_("title"), max_length=200)
@@ -109,9 +111,13 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Not e-mailed after this day (the due date of a "due soon" notice); null: no limit.
+    email_until = models.DateField(_("e-mail until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

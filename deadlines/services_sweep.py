@@ -162,8 +162,10 @@ def sweep_chunk(*, level: int, today: datetime.date, chunk: int, recipients: Rec
             subject = label
         values = {"subject": subject, "rule": rule, "date": f"{due:%d/%m/%Y}"}
         text = (title % values)[:200]
+        # A "due soon" e-mail is worthless, even misleading, after the due date (core.services_outbox).
+        until = due if level == Level.DUE_SOON else None
         for user_id in recipients.for_level(level, unit_id=unit_id, first_line_id=handler_id or owner_id):
-            notifications.append((user_id, text, body % values, url))
+            notifications.append((user_id, text, body % values, url, until))
     _insert_escalations(escalations, now=now)
     notify_many(notifications, now=now)
     return len(rows)
