@@ -134,3 +134,68 @@ def test_citizen_menu_fits_at_1280(watched_page, live_server, org, login):
             box = link.bounding_box()
             assert box["x"] >= 0
             assert box["x"] + box["width"] <= VIEWPORTS["desktop"]["width"]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_head_records_a_conclusion_on_a_clean_form(watched_page, live_server, org, login, viewport):
+    """The radio options sit apart from the textarea and the button; the head chooses, writes, records."""
+    from reception import services as reception_services
+    from reception.models import HeadConclusion
+    from reception.services import VisitorData
+
+    page, csp_errors = watched_page
+    page.set_viewport_size(VIEWPORTS[viewport])
+    session = ReceptionSession.objects.create(
+        unit=org.commune,
+        date=timezone.localdate(),
+        start_time=datetime.time(0, 1),
+        end_time=datetime.time(0, 2),
+        place="Trụ sở tiếp công dân phường",
+        kind=SessionKind.AD_HOC,
+        capacity=5,
+    )
+    reception_services.session_record_holder(session=session, actor=org.reception, held_by=org.head)
+    visit = reception_services.visit_record(
+        unit=org.commune,
+        recorded_by=org.reception,
+        visitor=VisitorData(full_name="Vi Thị Bảo", id_number="001085011111", address="7 Lý Thường Kiệt"),
+        content="Đề nghị xem xét việc cấp phép xây dựng " + UNBROKEN[:300],
+        session=session,
+    )
+
+    login("chutich")
+    page.goto(live_server.url + reverse("reception:conclusion", args=[visit.pk]))
+    form = page.locator("form[data-testid=conclusion-form]")
+    radios = form.locator("input[name=direction]")
+    assert radios.count() >= 3
+    textarea, button = form.locator("#id_text").bounding_box(), form.locator("button[type=submit]").bounding_box()
+
+    def overlaps(a, b):
+        return not (
+            a["x"] + a["width"] <= b["x"]
+            or b["x"] + b["width"] <= a["x"]
+            or a["y"] + a["height"] <= b["y"]
+            or b["y"] + b["height"] <= a["y"]
+        )
+
+    boxes = [radios.nth(i).bounding_box() for i in range(radios.count())]
+    labels = [form.locator(f"label[for={radios.nth(i).get_attribute('id')}]").bounding_box() for i in range(len(boxes))]
+    for box in boxes + labels:
+        assert not overlaps(box, textarea)
+        assert not overlaps(box, button)
+        assert box["y"] + box["height"] <= textarea["y"]
+    # Each option has its own line: no two radios overlap either.
+    assert all(not overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    assert _horizontal_overflow(page) <= 1
+    assert _serious_violations(page) == []
+
+    # Choosing by the label's text (a radio under the textarea could not be clicked there).
+    form.locator(f"label[for={radios.first.get_attribute('id')}]").click()
+    assert radios.first.is_checked()
+    page.fill("#id_text", "Giao Phòng Kinh tế kiểm tra hồ sơ, trả lời bằng văn bản trong 10 ngày làm việc.")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Giao Phòng Kinh tế" in page.get_by_test_id("conclusion").inner_text()
+    conclusion = HeadConclusion.objects.get(visit=visit)
+    assert conclusion.concluded_by == org.head
+    assert csp_errors == []
