@@ -61,4 +61,6 @@ class CalculatorForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
