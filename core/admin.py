@@ -1,3 +1,4 @@
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
@@ -10,6 +11,8 @@ from .models import Membership, Notification, Unit, UnitHeadTerm, User
 admin.site.site_header = _("Portal administration")
 admin.site.site_title = _("Portal administration")
 admin.site.index_title = _("Site administration")
+# django-axes has no verbose name of its own ("Axes"); its models' names come from our catalogue.
+django_apps.get_app_config("axes").verbose_name = _("Log-in protection")
 
 
 class ReadOnlyAdminMixin:

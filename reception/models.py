@@ -219,17 +219,25 @@ class Booking(models.Model):
 class BookingEvent(models.Model):
     """Append-only history of a booking's status and session."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=10, choices=BookingStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=BookingStatus.choices)
-    from_session = models.ForeignKey(ReceptionSession, on_delete=models.PROTECT, null=True, related_name="+")
-    to_session = models.ForeignKey(ReceptionSession, on_delete=models.PROTECT, related_name="+")
-    message = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
+    from_status = models.CharField(_("from status"), max_length=10, choices=BookingStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, choices=BookingStatus.choices)
+    from_session = models.ForeignKey(
+        ReceptionSession, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("from session")
+    )
+    to_session = models.ForeignKey(
+        ReceptionSession, on_delete=models.PROTECT, related_name="+", verbose_name=_("to session")
+    )
+    message = models.TextField(_("message"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking history")
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_status} → {self.to_status}"

@@ -108,7 +108,7 @@ def _pages(org, petition) -> dict[str, list[str]]:
             reverse("petitions:track"),
             reverse("reception:calendar"),
             reverse("deadlines:calculator"),
-            reverse("deadlines:calculator") + f"?rule={rule.pk}&start={datetime.date.today():%d/%m/%Y}&kind=complaint",
+            reverse("deadlines:calculator") + f"?rule={rule.code}&start={datetime.date.today():%d/%m/%Y}",
             reverse("oversight:public_statistics"),
         ],
         "staff": [
@@ -180,6 +180,12 @@ def test_calculator_shows_the_legal_basis_in_vietnamese(vi_client, org):
     rule = DeadlineRule.objects.get(code="complaint.acceptance")
     assert rule.basis == "Điều 27 Luật Khiếu nại"
     assert not DeadlineRule.objects.filter(basis__contains="Law on").exists()
+    url = reverse("deadlines:calculator") + f"?rule={rule.code}&start=02/03/2026"
+    text = _visible_text(vi_client.get(url).content.decode())
+    assert "Điều 27 Luật Khiếu nại" in text
+    # Citizens see the rules' names, never their codes (in the list of rules or in the result).
+    assert rule.name in text
+    assert not [code for code in DeadlineRule.objects.values_list("code", flat=True) if code in text]
 
 
 @pytest.mark.django_db
