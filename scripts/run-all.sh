@@ -8,6 +8,8 @@ trap 'trap - INT TERM; kill 0; wait' INT TERM EXIT
 
 .venv/bin/celery -A config worker --beat --loglevel=WARNING --concurrency=1 \
   --schedule=var/celerybeat-schedule >var/celery.log 2>&1 &
+# Beat's first sweep comes one interval after start; queue one now so /readyz is green at once.
+$PY manage.py shell -c "from deadlines.tasks import sweep_deadlines; sweep_deadlines.delay()" >/dev/null 2>&1 || true
 
 cat <<TXT
 
