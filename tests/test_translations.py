@@ -201,3 +201,21 @@ def test_sort_labels_are_translated_in_each_language(org):
     assert "Ngày nhận (giảm dần)" in labels("vi") or any("(giảm dần)" in label for label in labels("vi"))
     assert not [label for label in labels("vi") if "descending" in label]
     assert any("(descending)" in label for label in labels("en"))
+
+
+def test_session_holiday_and_finding_kinds_are_not_labelled_as_petition_kinds():
+    from django.utils import translation
+
+    from deadlines.models import CalendarException
+    from oversight.models import Finding
+    from petitions.models import Petition
+    from reception.models import ReceptionSession
+
+    def label(model):
+        return str(model._meta.get_field("kind").verbose_name)
+
+    with translation.override("vi"):
+        assert label(Petition) == "loại đơn"
+        assert label(ReceptionSession) == "loại buổi tiếp"
+        assert label(CalendarException) == "loại ngày"
+        assert label(Finding) == "loại kết luận"
