@@ -58,9 +58,10 @@ test: $(VENV)/.installed-dev messages pdf-libs
 		{ echo "Please install Debian's chromium for the browser tests"; exit 1; }
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+# Seeds a city (1,000,000 petitions, and 20,000 to compare) in databases of its own next to the one
+# DATABASE_URL names, then times the sweep, the hot pages and a load test (gunicorn + locust, 127.0.0.1).
 bench: $(VENV)/.installed-dev
-	$(PY) manage.py bench_sweep $(BENCH_ARGS)
-	$(PY) manage.py bench_oversight
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -118,6 +118,10 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     # Not e-mailed after this day (the due date of a "due soon" notice); null: no limit.
     email_until = models.DateField(_("e-mail until"), null=True, blank=True)
+    # A digest (e.g. one per recipient per deadline sweep) has a key unique per recipient, so a rerun
+    # cannot tell anyone twice, and its items (JSON, the writer's own format) listed on its own page.
+    digest_key = models.CharField(max_length=64, blank=True)
+    items = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -126,6 +130,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["email_status"], condition=Q(email_status="pending"), name="notification_outbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "digest_key"], condition=~Q(digest_key=""), name="one_digest_per_recipient"
+            )
         ]
 
     def __str__(self):

@@ -56,8 +56,32 @@ def notify_many(rows: list[tuple], *, now: datetime.datetime | None = None) -> N
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 - table name from the model
-            "(recipient_id, title, body, url, email_until, created_at, email_status, email_attempts) "
-            "SELECT r, t, b, u, e, %s, %s, 0 "
+            "(recipient_id, title, body, url, email_until, created_at, email_status, email_attempts, "
+            "digest_key, items) "
+            "SELECT r, t, b, u, e, %s, %s, 0, '', '[]'::jsonb "
             "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::date[]) AS x(r, t, b, u, e)",
             [now, Notification.EmailStatus.PENDING, recipients, titles, bodies, urls, until],
         )
+
+
+def notify_digests(rows: list[tuple], *, now: datetime.datetime | None = None) -> None:
+    """Digest rows (recipient id, title, body, url, digest key, items[, e-mail until]): one per recipient and key.
+
+    A few hundred rows per sweep, so the ORM; a row whose (recipient, key) exists is skipped, which
+    makes a repeated digest harmless even without the caller's own guard.
+    """
+    if not rows:
+        return
+    now = now or timezone.now()
+    rows = [row if len(row) == 7 else (*row, None) for row in rows]
+    transaction.on_commit(enqueue_outbox)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=r, title=t[:200], body=b, url=u, digest_key=k, items=i, email_until=e, created_at=now
+            )
+            for r, t, b, u, k, i, e in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )

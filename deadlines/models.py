@@ -267,3 +267,18 @@ class Extension(models.Model):
 
     def __str__(self):
         return f"{self.deadline_id}: +{self.days}"
+
+
+class SweepRun(models.Model):
+    """One run of the overdue sweep. Its escalations carry its start time as `created_at`, so the run's
+    digest (one notification per recipient) can be rebuilt from the database after a crash."""
+
+    started_at = models.DateTimeField(unique=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+        indexes = [models.Index(fields=["started_at"], condition=Q(digested_at__isnull=True), name="sweep_run_pending")]
+
+    def __str__(self):
+        return f"{self.started_at:%d/%m/%Y %H:%M:%S}"

@@ -129,3 +129,9 @@ def filing_limit_for(petition) -> FilingLimit | None:
         message=_("Filed on %(received)s, after the filing limit of %(limit)s (%(basis)s).")
         % {"received": f"{received:%d/%m/%Y}", "limit": f"{limit:%d/%m/%Y}", "basis": basis},
     )
+
+
+def digest_cases(items: list) -> list[tuple[Deadline, int]]:
+    """The (deadline, level reached) pairs of a sweep digest's items, in the digest's order; one query."""
+    deadlines = Deadline.objects.select_related("rule", "petition").in_bulk([item[0] for item in items])
+    return [(deadlines[pk], level) for pk, level in items if pk in deadlines]

@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core.decorators import staff_required
 from core.selectors import jurisdiction_for
 
-from . import services
+from . import selectors, services
 from .forms import CalculatorForm, ExtendForm
 from .models import Deadline
 
@@ -43,3 +45,16 @@ def extend(request, pk):
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("petitions:detail", deadline.petition_id)
+
+
+@login_required
+def digest(request, key):
+    """The whole list of a sweep digest: the recipient's own notification only, 50 cases a page."""
+    notifications = request.user.notifications.only("id", "title", "created_at", "items")
+    notification = get_object_or_404(notifications, digest_key=key)
+    page = Paginator(notification.items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deadlines/digest.html",
+        {"notification": notification, "page": page, "cases": selectors.digest_cases(list(page))},
+    )

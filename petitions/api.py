@@ -10,11 +10,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from core.models import Unit
@@ -23,9 +23,10 @@ from core.selectors import jurisdiction_for
 from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
 
 from . import actions, exports, selectors, services
-from .filters import PetitionFilter
+from .filters import SORTABLE, PetitionFilter, caseload_ordering
 from .forms import ExportForm
 from .models import Kind, Obstacle, PetitionRead
+from .pagination import keyset_page
 from .services import PetitionerData, PetitionError
 from .workflow import REASON_REQUIRED, Action, Status, action_possible_in
 
@@ -380,19 +381,38 @@ class StaffApiView(APIView):
     permission_classes = [IsAuthenticated, IsStaffMember]
 
 
-class CaseloadPagination(CursorPagination):
-    ordering = ("-received_at", "-id")
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    SORTABLE = frozenset({"received_at", "status", "kind", "title"})
+class CaseloadPagination:
+    """Keyset pages as in the list page (pagination.py), in DRF's cursor response shape."""
 
-    def get_ordering(self, request, queryset, view):
-        """The list page's `ordering` filter, made a stable cursor order by adding the id."""
-        value = request.query_params.get("ordering", "")
-        if value.lstrip("-") in self.SORTABLE:
-            return (value, "-id" if value.startswith("-") else "id")
-        return self.ordering
+    page_size = 25
+    max_page_size = 100
+    SORTABLE = SORTABLE
+
+    def paginate(self, querysets, request):
+        try:
+            size = min(max(int(request.query_params.get("page_size", self.page_size)), 1), self.max_page_size)
+        except ValueError:
+            size = self.page_size
+        self.request = request
+        self.page = keyset_page(
+            querysets,
+            cursor=request.query_params.get("cursor"),
+            size=size,
+            ordering=caseload_ordering(request.query_params.get("ordering", "")),
+        )
+        return self.page.object_list
+
+    def _link(self, cursor):
+        return replace_query_param(self.request.build_absolute_uri(), "cursor", cursor) if cursor else None
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "next": self._link(self.page.next_cursor),
+                "previous": self._link(self.page.previous_cursor),
+                "results": data,
+            }
+        )
 
 
 FILTER_PARAMETERS = [
@@ -425,12 +445,12 @@ class StaffPetitionListApi(StaffApiView):
     )
     def get(self, request):
         petition_filter = PetitionFilter(
-            request.query_params, queryset=selectors.petition_list(request.user), user=request.user
+            request.query_params, queryset=selectors.petition_list(request.user), user=request.user, split_search=True
         )
         if not petition_filter.is_valid():
             return Response({"errors": petition_filter.errors}, status=status.HTTP_400_BAD_REQUEST)
         paginator = CaseloadPagination()
-        page = paginator.paginate_queryset(petition_filter.qs, request, view=self)
+        page = paginator.paginate(petition_filter.querysets(), request)
         return paginator.get_paginated_response(PetitionListSerializer(page, many=True).data)
 
 

@@ -15,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = True
+# Public aggregates are cached for minutes in production (petitions.selectors.public_statistics); tests
+# that change data between requests see it at once. The caching itself is tested with a timeout.
+PUBLIC_CACHE_SECONDS = 0

@@ -26,13 +26,25 @@ def sweep_on(day: datetime.date) -> None:
         deadlines_sweep()
 
 
-def told(prefix: str) -> dict[str, set[str]]:
-    """Who was told what about one clock, by the level word in the title."""
-    result: dict[str, set[str]] = {}
-    for title, username in Notification.objects.filter(title__startswith=prefix).values_list(
-        "title", "recipient__username"
-    ):
-        result.setdefault(title.split(":", 1)[1].strip(), set()).add(username)
+def digest_lines(prefix: str) -> list[tuple[str, int, Notification]]:
+    """(recipient, level, digest) for every line of the sweep digests about a clock whose subject starts so.
+
+    The sweep tells each person once per run, in one digest listing their cases (deadline id, level).
+    """
+    deadlines = set(Deadline.objects.filter(label__startswith=prefix).values_list("pk", flat=True))
+    return [
+        (n.recipient.username, level, n)
+        for n in Notification.objects.exclude(digest_key="").select_related("recipient").order_by("id")
+        for deadline_id, level in n.items
+        if deadline_id in deadlines
+    ]
+
+
+def told(prefix: str) -> dict[int, set[str]]:
+    """Who was told about one clock, by level."""
+    result: dict[int, set[str]] = {}
+    for username, level, _digest in digest_lines(prefix):
+        result.setdefault(level, set()).add(username)
     return result
 
 
@@ -59,12 +71,13 @@ def test_unfinished_minutes_are_reminded_then_escalated_counting_working_days_ac
     sweep_on(D(2026, 5, 8))  # due today: not yet overdue
     assert len(told(prefix)) == 1
     sweep_on(D(2026, 5, 11))  # overdue: the head of the unit hears too
-    overdue = Notification.objects.filter(title__startswith=prefix).exclude(recipient__username="xuly")
-    assert set(overdue.values_list("recipient__username", flat=True)) == {"chutich"}
-    assert overdue.get().url == f"/can-bo/doi-thoai/{dialogue.pk}/"
+    overdue = [(user, digest) for user, level, digest in digest_lines(prefix) if level == Level.OVERDUE]
+    assert {user for user, _digest in overdue if user != "xuly"} == {"chutich"}
+    # The digest links the dialogue's own page.
+    assert all(f"/can-bo/doi-thoai/{dialogue.pk}/" in digest.body for _user, digest in overdue)
     sweep_on(D(2026, 5, 18))  # five working days later: the parent unit's head and the inspectors
-    latest = Notification.objects.filter(title__startswith=prefix).order_by("-id")
-    assert {"bithu", "thanhtra"} <= set(latest.values_list("recipient__username", flat=True))
+    long_overdue = {user for user, level, _digest in digest_lines(prefix) if level == Level.LONG_OVERDUE}
+    assert {"bithu", "thanhtra"} <= long_overdue
     deadline.refresh_from_db()
     assert deadline.level == Level.LONG_OVERDUE
 
@@ -126,7 +139,7 @@ def test_a_confirmed_hotspot_needs_the_head_and_is_met_by_the_heads_dialogue(org
     # Confirmation tells the head and the parent unit's head.
     assert Notification.objects.filter(recipient=org.city_head, title__contains=hotspot.code).exists()
     sweep_on(D(2026, 5, 8))
-    assert Notification.objects.filter(recipient=org.head, title__startswith=f"Điểm nóng {hotspot.code}").exists()
+    assert "chutich" in {user for user, _level, _digest in digest_lines(f"Điểm nóng {hotspot.code}")}
 
     # A dialogue chaired by someone else does not count; the head's does.
     with time_machine.travel(at(2026, 5, 8), tick=False):

@@ -130,7 +130,7 @@ def test_the_overview_counts_equal_the_lists_they_open(client, org, django_asser
     assert counts == {Level.DUE_SOON: 1, Level.OVERDUE: 1, Level.LONG_OVERDUE: 0}
     for level, n in counts.items():
         listed = client.get(reverse("petitions:list"), {"worst_deadline": level})
-        assert listed.context["page"].paginator.count == n
+        assert len(listed.context["page"].object_list) == n  # keyset pages count nothing; n < a page
     assert [d.petition for d in response.context["worst_cases"]] == []  # nothing past its due date yet
 
 

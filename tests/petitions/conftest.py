@@ -1,1 +1,1 @@
-from tests.api.conftest import token_client  # noqa: F401 - shared fixtures
+from tests.api.conftest import api, token_client  # noqa: F401 - shared fixtures

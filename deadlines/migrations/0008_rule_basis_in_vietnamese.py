@@ -35,6 +35,6 @@ def to_english(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deadlines", "0006_merge_audit_chain"), ("oversight", "0002_finding_remedy_rule")]
+    dependencies = [("deadlines", "0007_sweep_run"), ("oversight", "0002_finding_remedy_rule")]
 
     operations = [migrations.RunPython(seed, to_english)]
