@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .crypto import EncryptedTextField
+
 
 class User(AbstractUser):
     """Staff and registered citizens. Staff rights come from memberships, never from this row."""
@@ -105,7 +107,16 @@ class Notification(models.Model):
         # A "due soon" notice still queued once the deadline has passed: never sent late.
         STALE = "stale", _("Not e-mailed: out of date")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # A staff member or a citizen's account; or, for a citizen who filed without an account, only
+    # the e-mail address given on the form (encrypted: it may be a denouncer's).
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    email = EncryptedTextField(_("e-mail address"), blank=True, db_default="")
+    # A file sent with the e-mail (the filing receipt: it holds the access key), base64 and
+    # encrypted, wiped once sent.
+    attachment_name = models.CharField(max_length=100, blank=True, db_default="")
+    attachment = EncryptedTextField(blank=True, db_default="")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -134,7 +145,10 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "digest_key"], condition=~Q(digest_key=""), name="one_digest_per_recipient"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(email=""), name="notification_has_recipient"
+            ),
         ]
 
     def __str__(self):

@@ -18,6 +18,25 @@ def notify(*, recipients, title: str, body: str = "", url: str = "") -> int:
     return len(rows)
 
 
+def notify_email(*, address: str, title: str, body: str = "", url: str = "", attachment: tuple | None = None) -> None:
+    """An e-mail to an address with no account behind it (a citizen who filed without one).
+
+    `attachment` is (file name, PDF bytes). The address and the file are stored encrypted.
+    """
+    import base64
+
+    name, content = attachment or ("", b"")
+    Notification.objects.create(
+        email=address,
+        title=title[:200],
+        body=body,
+        url=url,
+        attachment_name=name,
+        attachment=base64.b64encode(content).decode() if content else "",
+    )
+    transaction.on_commit(enqueue_outbox)
+
+
 def enqueue_outbox() -> None:
     """Ask a worker to send pending e-mails. If the broker is down the rows wait for the periodic sweep."""
     from .tasks import send_pending_emails

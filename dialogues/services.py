@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.models import Unit, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for, unit_current_head
+from petitions import notifications as petition_notifications
 from petitions import services as petition_services
 from petitions.models import Kind, Petition
 
@@ -117,6 +118,10 @@ def _invite(dialogue: Dialogue, petitions, *, title: str) -> None:
                 title=title % {"code": petition.tracking_code},
                 body=body,
                 url=reverse("petitions:my_detail", args=[petition.tracking_code]),
+            )
+        else:  # filed without an account: to the e-mail address given on the form, if any
+            petition_notifications.citizen_notify(
+                petition=petition, title=title % {"code": petition.tracking_code}, body=body
             )
 
 
@@ -274,6 +279,11 @@ def dialogue_cancel(*, dialogue: Dialogue, actor: User, reason: str) -> Dialogue
                 recipients=[petition.citizen],
                 title=_("The dialogue about your petition %(code)s was cancelled") % {"code": petition.tracking_code},
                 url=reverse("petitions:my_detail", args=[petition.tracking_code]),
+            )
+        else:
+            petition_notifications.citizen_notify(
+                petition=petition,
+                title=_("The dialogue about your petition %(code)s was cancelled") % {"code": petition.tracking_code},
             )
     return dialogue
 

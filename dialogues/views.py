@@ -1,14 +1,13 @@
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
+from core.pdf import pdf_font, render_pdf
 from core.selectors import jurisdiction_for, unit_current_head
 from petitions import selectors as petition_selectors
 from petitions.models import Kind
@@ -270,19 +269,21 @@ def minutes_print(request, pk, version=None):
     return render(request, "dialogues/minutes_print.html", _minutes_context(request, pk, version))
 
 
-# One font for the whole PDF: a Times-like font without every Vietnamese glyph would make Pango mix
-# fonts inside a word. DejaVu Serif (fonts-dejavu-core) has them all.
-PDF_FONT = '.minutes { font-family: "DejaVu Serif", serif; font-size: 12pt; }'
+# One font for the whole PDF, with every Vietnamese glyph (core.pdf).
+PDF_FONT = pdf_font(".minutes")
 
 
 @staff_required
 def minutes_pdf(request, pk, version=None):
-    from weasyprint import CSS, HTML
-
     context = _minutes_context(request, pk, version)
-    html = render_to_string("dialogues/minutes_document.html", {**context, "for_pdf": True}, request=request)
-    stylesheets = [CSS(filename=finders.find("dialogues/minutes.css")), CSS(string=PDF_FONT)]
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=stylesheets)
+    pdf = render_pdf(
+        "dialogues/minutes_document.html",
+        context,
+        css=("dialogues/minutes.css",),
+        font_selector=".minutes",
+        request=request,
+        base_url=request.build_absolute_uri("/"),
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"bien-ban-doi-thoai-{context['dialogue'].pk}-v{context['minutes'].version}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

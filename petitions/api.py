@@ -10,6 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -20,12 +22,12 @@ from rest_framework.views import APIView
 from core.models import Unit
 from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
-from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
+from core.validators import normalize_digits, validate_citizen_id, validate_phone
 
-from . import actions, exports, selectors, services
+from . import actions, citizen, exports, selectors, services
 from .filters import SORTABLE, PetitionFilter, caseload_ordering
 from .forms import ExportForm
-from .models import Kind, Obstacle, PetitionRead
+from .models import Kind, Obstacle, PetitionRead, normalize_tracking_code
 from .pagination import keyset_page
 from .services import PetitionerData, PetitionError
 from .workflow import REASON_REQUIRED, Action, Status, action_possible_in
@@ -45,16 +47,20 @@ class PetitionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField(max_length=20000)
     full_name = serializers.CharField(max_length=150)
-    id_number = serializers.RegexField(
-        CITIZEN_ID_RE.pattern, max_length=12, validators=[validate_citizen_id], help_text="12 digits"
-    )
-    phone = serializers.CharField(max_length=15, validators=[validate_phone])
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=30, help_text="12 digits (full-width digits are accepted)")
+    phone = serializers.CharField(max_length=20, validators=[validate_phone])
+    # No default: an empty default is not a valid "email" for schema validators and code generators.
+    email = serializers.EmailField(required=False, allow_blank=True, help_text="Confirmation and every step")
     address = serializers.CharField(max_length=300)
     people_count = serializers.IntegerField(min_value=1, max_value=10000, default=1)
     confidential = serializers.BooleanField(
         default=False, help_text="Keep the petitioner's identity confidential (always so for denunciations)."
     )
+
+    def validate_id_number(self, value):
+        value = normalize_digits(value)
+        validate_citizen_id(value)
+        return value
 
 
 class PetitionCreatedSerializer(serializers.Serializer):
@@ -64,8 +70,17 @@ class PetitionCreatedSerializer(serializers.Serializer):
 
 
 class TrackQuerySerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=20)
-    key = serializers.CharField(max_length=20)
+    code = serializers.CharField(max_length=40, help_text="Any case, with or without dashes or spaces")
+    key = serializers.CharField(max_length=40)
+
+
+class NextStepSerializer(serializers.Serializer):
+    rule_name = serializers.CharField()
+    duty = serializers.CharField(help_text="What the unit must do by the due date, in plain words")
+    due_date = serializers.DateField()
+    days_left = serializers.IntegerField(help_text="Negative when overdue")
+    is_overdue = serializers.BooleanField()
+    is_paused = serializers.BooleanField()
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -87,6 +102,20 @@ class PublicStatusSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     timeline = TimelineEntrySerializer(many=True, source="history.all")
     invitations = serializers.SerializerMethodField(help_text="Dialogue invitations: time, place, link, what to bring.")
+    next_steps = serializers.SerializerMethodField(help_text="The legal deadlines running now, soonest first.")
+    decided_on = serializers.SerializerMethodField()
+    rights = serializers.SerializerMethodField(help_text="What the citizen may do after the decision.")
+
+    @extend_schema_field(NextStepSerializer(many=True))
+    def get_next_steps(self, petition) -> list[dict]:
+        return NextStepSerializer(citizen.next_steps(petition), many=True).data
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_decided_on(self, petition):
+        return citizen.decision_date(petition)
+
+    def get_rights(self, petition) -> list[str]:
+        return [right.text for right in citizen.next_rights(petition)]
 
     def get_invitations(self, petition) -> list[dict]:
         from .hooks import tracking_invitations  # filled by higher apps (dialogues) at start-up
@@ -284,8 +313,8 @@ class PetitionCreateApi(PublicApiView):
             petitioner=PetitionerData(
                 full_name=data["full_name"],
                 id_number=data["id_number"],
-                phone=data["phone"].replace(" ", "").replace(".", ""),
-                email=data["email"],
+                phone=normalize_digits(data["phone"]),
+                email=data.get("email", ""),
                 address=data["address"],
             ),
             people_count=data["people_count"],
@@ -308,7 +337,7 @@ class PetitionTrackApi(PublicApiView):
     def post(self, request):
         query = TrackQuerySerializer(data=request.data)
         query.is_valid(raise_exception=True)
-        code, key = query.validated_data["code"].strip().upper(), query.validated_data["key"]
+        code, key = normalize_tracking_code(query.validated_data["code"]), query.validated_data["key"]
         petition, refusal = failure_guarded(
             request, key="track_code", ident=code, lookup=lambda: selectors.petition_track(code=code, key=key)
         )
@@ -327,6 +356,33 @@ class PetitionTrackApi(PublicApiView):
             {"detail": _("Send the tracking code and access key by POST; access keys are not accepted in addresses.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
+
+
+class PublicUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    parent_code = serializers.CharField(source="parent.code", allow_null=True, default=None)
+
+
+class UnitPagination(PageNumberPagination):
+    page_size = 200
+    max_page_size = 500
+    page_size_query_param = "page_size"
+
+
+class UnitListApi(PublicApiView, ListAPIView):
+    """Where to file: every unit of the portal, in tree order, for outside clients."""
+
+    serializer_class = PublicUnitSerializer
+    pagination_class = UnitPagination
+
+    def get_queryset(self):
+        return Unit.objects.select_related("parent").order_by("path", "id")
+
+    @extend_schema(summary="Units a petition can be sent to (code, name, level, parent code)")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class StatisticsApi(PublicApiView):
@@ -547,6 +603,7 @@ urlpatterns = [
         name="api-petition-track",
     ),
     path("statistics/", StatisticsApi.as_view(), name="api-statistics"),
+    path("units/", UnitListApi.as_view(), name="api-units"),
     path("staff/petitions/", StaffPetitionListApi.as_view(), name="api-staff-petitions"),
     path("staff/petitions/<int:pk>/", StaffPetitionDetailApi.as_view(), name="api-staff-petition"),
     path(

@@ -8,9 +8,9 @@ from core.forms import MultipleFileField, date_input
 from core.models import Unit
 from core.selectors import units_visible_to
 from core.uploads import validate_upload, validate_uploads
-from core.validators import validate_citizen_id, validate_phone
+from core.validators import normalize_digits, validate_citizen_id, validate_phone
 
-from .models import Channel, Kind, Obstacle, Petition
+from .models import Channel, Kind, Obstacle, Petition, normalize_tracking_code
 from .selectors import handler_choices, petitions_visible_to
 from .services import PetitionerData
 from .workflow import Action
@@ -18,20 +18,56 @@ from .workflow import Action
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
+def _no_browser_cut(form, *names):
+    """Drop the HTML maxlength of these fields: a browser silently cuts pasted text at it, while the
+    server's max_length answers with a message saying how long the text is."""
+    for name in names:
+        form.fields[name].widget.attrs.pop("maxlength", None)
+
+
+# The four kinds in one line each (Law on Complaints Art. 2, Law on Denunciations Art. 2, Law on
+# Reception of Citizens Art. 2), shown next to the choice.
+KIND_HELP = {
+    Kind.COMPLAINT: _("You ask a body to review its decision or action that harms your own rights."),
+    Kind.DENUNCIATION: _(
+        "You report a violation of the law by an official, body or person; your identity is protected."
+    ),
+    Kind.RECOMMENDATION: _("You propose how a policy, rule or public service could be improved."),
+    Kind.REFLECTION: _("You tell a body about a situation or problem it should know about."),
+}
+
+
 class PetitionForm(forms.Form):
     """The public filing form; staff registration extends it."""
 
     kind = forms.ChoiceField(label=_("Kind of petition"), choices=Kind.choices)
     unit = forms.ModelChoiceField(label=_("Send to"), queryset=Unit.objects.all(), empty_label=_("— choose a unit —"))
-    title = forms.CharField(label=_("Subject"), max_length=200)
+    title = forms.CharField(label=_("Subject"), max_length=200, help_text=_("At most 200 characters."))
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    id_number = forms.CharField(
-        label=_("Citizen ID number"), max_length=12, validators=[validate_citizen_id], help_text=_("12 digits")
+    anonymous = forms.BooleanField(
+        label=_("File anonymously (without name or contact details)"),
+        required=False,
+        help_text=_(
+            "An anonymous denunciation is received as information, not handled as a denunciation: the unit "
+            "examines it only if it is concrete enough (Law on Denunciations, Art. 25), and it cannot tell you "
+            "the result. Give an e-mail address below if you want to follow it."
+        ),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=15, validators=[validate_phone])
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=300)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    id_number = forms.CharField(
+        label=_("Citizen ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("12 digits, on your citizen identity card"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Optional: we send the receipt there and tell you of every step. It is never shown to anyone."),
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
     people_count = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
     decision_known_on = forms.DateField(
         label=_("For a complaint: the day you learned of the decision"),
@@ -47,6 +83,41 @@ class PetitionForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"), help_text=_("PDF, JPG or PNG; at most 5 files of 10 MB each.")
     )
+    # Required unless the petitioner files anonymously (clean() checks them).
+    identity_fields = ("full_name", "id_number", "phone", "address")
+
+    def __init__(self, *args, user=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _no_browser_cut(self, "title", "full_name", "id_number")
+        if units is not None:
+            self.fields["unit"].queryset = units
+        if user is not None and user.is_authenticated and not self.is_bound:
+            # A logged-in citizen's own details, to be checked rather than typed again.
+            self.initial.setdefault("full_name", user.full_name or user.get_full_name())
+            self.initial.setdefault("email", user.email)
+            self.initial.setdefault("phone", user.phone)
+        for name in self.identity_fields:
+            self.fields[name].widget.attrs["data-identity"] = "1"
+
+    def clean_id_number(self):
+        value = normalize_digits(self.cleaned_data.get("id_number") or "")
+        if value:
+            validate_citizen_id(value)
+        return value
+
+    def clean_phone(self):
+        value = normalize_digits(self.cleaned_data.get("phone") or "")
+        if value:
+            validate_phone(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("anonymous"):
+            for name in self.identity_fields:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required, unless you file anonymously (the box above)."))
+        return data
 
     def clean_attachments(self):
         return validate_uploads(self.cleaned_data.get("attachments") or [])
@@ -62,7 +133,7 @@ class PetitionForm(forms.Form):
         return PetitionerData(
             full_name=data.get("full_name") or "",
             id_number=data.get("id_number") or "",
-            phone=(data.get("phone") or "").replace(" ", "").replace(".", ""),
+            phone=data.get("phone") or "",
             email=data.get("email") or "",
             address=data.get("address") or "",
         )
@@ -89,13 +160,12 @@ class StaffPetitionForm(PetitionForm):
     first_decision_on = forms.DateField(label=_("Date of the first decision"), required=False, widget=date_input())
     field_order = ["channel", "received_on", "kind", "unit", "is_anonymous", "appeal_of", "first_decision_on"]
 
+    identity_fields = ()  # a letter may carry only a name; clean() asks for the name unless anonymous
+
     def __init__(self, *args, units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["unit"].queryset = units
+        super().__init__(*args, units=units, **kwargs)
+        del self.fields["anonymous"]
         self.fields["received_on"].initial = timezone.localdate()
-        for name in ("full_name", "id_number", "phone", "address"):
-            self.fields[name].required = False
 
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
@@ -109,7 +179,7 @@ class StaffPetitionForm(PetitionForm):
         return value
 
     def clean_appeal_of(self):
-        code = (self.cleaned_data.get("appeal_of") or "").strip().upper()
+        code = normalize_tracking_code(self.cleaned_data.get("appeal_of") or "")
         if not code:
             return None
         # The first complaint was usually decided by a lower body, outside this unit's own caseload.
@@ -257,8 +327,20 @@ ACTION_FORMS = {
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=20)
-    key = forms.CharField(label=_("Access key"), max_length=20)
+    code = forms.CharField(label=_("Tracking code"), max_length=40)
+    key = forms.CharField(label=_("Access key"), max_length=40)
+
+    def clean_code(self):
+        # Any case, with or without dashes or spaces: 7kq2 m9xd 3h is 7KQ2-M9XD-3H.
+        return normalize_tracking_code(self.cleaned_data["code"])
+
+
+class AccessKeyForgotForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=40)
+    email = forms.EmailField(label=_("The e-mail address you gave when filing"))
+
+    def clean_code(self):
+        return normalize_tracking_code(self.cleaned_data["code"])
 
 
 class WithdrawOwnForm(forms.Form):

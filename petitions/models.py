@@ -1,4 +1,5 @@
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -20,6 +21,18 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 def new_tracking_code() -> str:
     """Random, not sequential: 50 bits of entropy, grouped for reading (e.g. 7KQ2-M9XD-3H)."""
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalize_tracking_code(text: str) -> str:
+    """What a citizen types, in any case, with or without dashes or spaces, as stored (XXXX-XXXX-XX).
+
+    Crockford's reading rules make look-alikes equal: O is 0, I and L are 1.
+    """
+    raw = "".join(c for c in unicodedata.normalize("NFKC", text or "") if c.isalnum()).upper()
+    raw = raw.translate(str.maketrans("OIL", "011"))
+    if len(raw) != 10:
+        return (text or "").strip().upper()
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -188,6 +201,7 @@ HISTORY_ACTIONS = [
     ("protect", _("Identity protection applied")),
     ("unprotect", _("Identity protection lifted")),
     ("dialogue", _("Dialogue")),  # recorded by the dialogues app (scheduling, minutes, follow-up actions)
+    ("key_reset", _("New access key sent to the e-mail on record")),
 ]
 
 

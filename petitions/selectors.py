@@ -14,7 +14,7 @@ from core.crypto import blind_index, search_digest
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
 
-from .models import Attachment, IdentityReveal, Petition, PetitionHistory, PetitionNote
+from .models import Attachment, IdentityReveal, Petition, PetitionHistory, PetitionNote, normalize_tracking_code
 from .services import access_key_digest, may_reveal_identity, normalize_for_search
 from .workflow import OPEN_STATUSES, Status
 
@@ -49,7 +49,7 @@ def petition_notes(petition: Petition) -> list[PetitionNote]:
 
 def petition_track(*, code: str, key: str) -> Petition | None:
     """Public look-up. A wrong key and an unknown code give the same answer (None)."""
-    code = (code or "").strip().upper()
+    code = normalize_tracking_code(code)
     petition = (
         Petition.objects.select_related("unit")
         .prefetch_related(Prefetch("history", queryset=PetitionHistory.objects.filter(is_public=True)))

@@ -172,6 +172,7 @@ def petition_submit(
     """
     received_at = received_at or timezone.now()
     _check_received_at(received_at)
+    _check_lengths(title=title, full_name=petitioner.full_name)
     if appeal_of is not None and (kind != Kind.COMPLAINT or appeal_of.kind != Kind.COMPLAINT):
         raise PetitionError(_("Only a complaint can be a second complaint against a first complaint's decision."))
     access_key = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
@@ -220,7 +221,43 @@ def petition_submit(
     )
     deadline_services.deadlines_on_receipt(petition=petition)
     notifications.petition_received(petition=petition)
+    if petitioner.email.strip():
+        notifications.filing_confirmed(petition=petition, access_key=access_key, address=petitioner.email.strip())
     return petition, access_key
+
+
+def _check_lengths(*, title: str, full_name: str) -> None:
+    """Every caller (form, API, reception) gets a message rather than a silent cut or a database error."""
+    limit = Petition._meta.get_field("title").max_length
+    if len(title.strip()) > limit:
+        raise PetitionError(
+            _("The subject has %(n)d characters; at most %(limit)d are allowed. Shorten it.")
+            % {"n": len(title.strip()), "limit": limit}
+        )
+    if len(full_name.strip()) > 150:
+        raise PetitionError(_("The name has more than 150 characters; shorten it."))
+
+
+@transaction.atomic
+def petition_access_key_reset(*, code: str, email: str) -> bool:
+    """“Forgot my access key”: a new key to the e-mail on record, the old one revoked at once.
+
+    Returns whether it matched; the caller must answer the same either way (no enumeration).
+    """
+    petition = Petition.objects.select_for_update().filter(tracking_code=code).first()
+    petitioner = Petitioner.objects.filter(petition=petition).first() if petition else None
+    on_record = (petitioner.email if petitioner else "").strip().lower()
+    given = (email or "").strip().lower()
+    if not (on_record and given and hmac.compare_digest(on_record.encode(), given.encode())):
+        return False
+    access_key = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    Petition.objects.filter(pk=petition.pk).update(
+        access_key_digest=access_key_digest(petition.tracking_code, access_key), updated_at=timezone.now()
+    )
+    # Not public, and naming no address: the trail shows when a key was replaced, for the inspectors.
+    _record(petition, "key_reset", None)
+    notifications.access_key_sent(petition=petition, access_key=access_key, address=petitioner.email.strip())
+    return True
 
 
 def _check_received_at(received_at: datetime.datetime) -> None:

@@ -7,7 +7,11 @@ app_name = "petitions"
 urlpatterns = [
     path("gui-don/", views.petition_create, name="create"),
     path("gui-don/da-gui/", views.petition_filed, name="filed"),
+    path("gui-don/bien-nhan/", views.petition_receipt, name="receipt"),
+    path("gui-don/bien-nhan.pdf", views.petition_receipt_pdf, name="receipt_pdf"),
     path("tra-cuu/", views.petition_track, name="track"),
+    path("tra-cuu/quyet-dinh/", views.decision_download, name="decision"),
+    path("tra-cuu/quen-ma/", views.access_key_forgot, name="forgot_key"),
     path("cua-toi/", views.my_petitions, name="mine"),
     path("cua-toi/<str:code>/", views.my_petition_detail, name="my_detail"),
     # The overview moved to oversight/, which is included first and serves this path; the entry

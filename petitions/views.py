@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,9 +22,10 @@ from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
 from deadlines.selectors import deadlines_for_petitions
 
-from . import actions, exports, selectors, services
+from . import actions, citizen, exports, receipt, selectors, services
 from .filters import PetitionFilter, caseload_ordering
 from .forms import (
+    AccessKeyForgotForm,
     ExportForm,
     PetitionForm,
     RevealForm,
@@ -31,6 +33,7 @@ from .forms import (
     TrackForm,
     WithdrawOwnForm,
 )
+from .models import Kind, Petition, normalize_tracking_code
 from .pagination import keyset_page
 from .services import PetitionError
 from .workflow import Action, Status
@@ -38,13 +41,35 @@ from .workflow import Action, Status
 PAGE_SIZE = 25
 
 
+def _unit_choices(query: str):
+    """Units whose name holds every word of `query`, without diacritics ("xa an" finds "Xã An Bình")."""
+    words = services.normalize_for_search(query).split()
+    if not words:
+        return Unit.objects.all()
+    ids = [
+        pk
+        for pk, name in Unit.objects.values_list("pk", "name")
+        if all(word in services.normalize_for_search(name) for word in words)
+    ]
+    return Unit.objects.filter(pk__in=ids)
+
+
 @ratelimit(key="petition_create")
 def petition_create(request):
-    """Public filing form: no account needed."""
-    form = PetitionForm(request.POST or None, request.FILES or None)
+    """Public filing form: no account needed; a logged-in citizen finds their details filled in.
+
+    The unit list can be narrowed by a search (?unit_q=, a plain GET form, so it works without
+    JavaScript; static/js/unit-search.js filters the list as one types).
+    """
+    is_citizen = request.user.is_authenticated and not jurisdiction_for(request.user).is_staff
+    unit_query = request.GET.get("unit_q", "")[:100]
+    units = _unit_choices(unit_query) if unit_query and request.method != "POST" else None
+    form = PetitionForm(
+        request.POST or None, request.FILES or None, user=request.user if is_citizen else None, units=units
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        is_citizen = request.user.is_authenticated and not jurisdiction_for(request.user).is_staff
+        anonymous = data["anonymous"]
         try:
             petition, access_key = services.petition_submit(
                 kind=data["kind"],
@@ -53,30 +78,106 @@ def petition_create(request):
                 unit=data["unit"],
                 petitioner=form.petitioner(),
                 people_count=data["people_count"],
-                citizen=request.user if is_citizen else None,
+                # An anonymous petition is not linked to the account: that would name its author.
+                citizen=request.user if is_citizen and not anonymous else None,
                 uploads=data["attachments"],
+                is_anonymous=anonymous,
                 confidential=data["confidential"],
                 decision_known_on=data["decision_known_on"],
             )
         except PetitionError as exc:
             form.add_error(None, str(exc))
-            return render(request, "petitions/create.html", {"form": form}, status=400)
-        request.session["filed"] = {"code": petition.tracking_code, "key": access_key}
+            return render(request, "petitions/create.html", _create_context(form, unit_query), status=400)
+        request.session["filed"] = {"code": petition.tracking_code, "key": access_key, "email": bool(data["email"])}
         return redirect("petitions:filed")
-    return render(request, "petitions/create.html", {"form": form})
+    return render(request, "petitions/create.html", _create_context(form, unit_query))
+
+
+def _create_context(form, unit_query):
+    from .forms import KIND_HELP
+
+    return {
+        "form": form,
+        "unit_query": unit_query,
+        "unit_count": form.fields["unit"].queryset.count() if unit_query else None,
+        "kind_help": [(Kind(kind).label, text) for kind, text in KIND_HELP.items()],
+    }
+
+
+def _session_filed(request):
+    """(petition, key) of the petition just filed or registered in this session, else (None, "")."""
+    filed = request.session.get("filed")
+    if not filed:
+        return None, ""
+    petition = Petition.objects.select_related("unit").filter(tracking_code=filed["code"]).first()
+    return petition, filed["key"] if petition else ""
 
 
 def petition_filed(request):
-    filed = request.session.get("filed")
-    if not filed:
+    petition, key = _session_filed(request)
+    if petition is None:
         return redirect("petitions:track")
-    return render(request, "petitions/filed.html", {"filed": filed})
+    response = render(
+        request,
+        "petitions/filed.html",
+        {
+            "filed": {"code": petition.tracking_code, "key": key},
+            "petition": petition,
+            "steps": citizen.next_steps(petition),
+            "emailed": request.session["filed"].get("email"),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _receipt_petition(request):
+    """(petition, key, refusal): from the session (just filed) or from a POSTed code and key."""
+    if request.method == "POST" and "from_session" not in request.POST:
+        form = TrackForm(request.POST)
+        if not form.is_valid():
+            return None, "", None
+        petition, refusal = tracked_petition(request, code=form.cleaned_data["code"], key=form.cleaned_data["key"])
+        return petition, form.cleaned_data["key"].strip().upper() if petition else "", refusal
+    petition, key = _session_filed(request)
+    return petition, key, None
+
+
+@ratelimit(key="track", methods=ALL_METHODS)
+def petition_receipt(request):
+    """The printable receipt (A4): the browser prints it, or saves it as PDF through print."""
+    petition, key, refusal = _receipt_petition(request)
+    if refusal is not None:
+        return refusal
+    if petition is None:
+        messages.error(request, _("No petition matches this code and access key. Check both and try again."))
+        return redirect("petitions:track")
+    context = receipt.receipt_context(petition, key)
+    context["from_session"] = request.method != "POST" or "from_session" in request.POST
+    response = render(request, "petitions/receipt.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@ratelimit(key="track", methods=ALL_METHODS)
+def petition_receipt_pdf(request):
+    petition, key, refusal = _receipt_petition(request)
+    if refusal is not None:
+        return refusal
+    if petition is None:
+        messages.error(request, _("No petition matches this code and access key. Check both and try again."))
+        return redirect("petitions:track")
+    response = HttpResponse(receipt.receipt_pdf(petition, key), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-nhan-{petition.tracking_code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def tracked_petition(request, *, code: str, key: str):
     """(petition or None, refusal or None): the look-up of the page and the API, failures counted
     per tracking code ("track_code" in RATE_LIMITS) as well as per address."""
-    code = (code or "").strip().upper()
+    code = normalize_tracking_code(code)
     return failure_guarded(
         request, key="track_code", ident=code, lookup=lambda: selectors.petition_track(code=code, key=key)
     )
@@ -103,13 +204,62 @@ def petition_track(request):
             return refusal
         if petition is None:
             form.add_error(None, _("No petition matches this code and access key. Check both and try again."))
-    response = render(
-        request,
-        "petitions/track.html",
-        {"form": form, "petition": petition, "timeline": list(petition.history.all()) if petition else []},
-    )
+    context = {"form": form, "petition": petition, "timeline": list(petition.history.all()) if petition else []}
+    if petition is not None:
+        context.update(_public_context(petition, key=form.cleaned_data["key"].strip().upper()))
+    response = render(request, "petitions/track.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _public_context(petition, *, key):
+    return {
+        "steps": citizen.next_steps(petition),
+        "decision": citizen.decision_attachment(petition),
+        "decided_on": citizen.decision_date(petition),
+        "rights": citizen.next_rights(petition),
+        "access_key": key,
+    }
+
+
+@require_POST
+@ratelimit(key="track", methods=ALL_METHODS)
+def decision_download(request):
+    """The signed decision, to whoever holds the code and key; never any other file of the petition
+    (a denunciation's own files identify the denouncer)."""
+    form = TrackForm(request.POST)
+    if not form.is_valid():
+        return redirect("petitions:track")
+    petition, refusal = tracked_petition(request, code=form.cleaned_data["code"], key=form.cleaned_data["key"])
+    if refusal is not None:
+        return refusal
+    attachment = citizen.decision_attachment(petition) if petition else None
+    if attachment is None:
+        raise Http404
+    filename = f"quyet-dinh-{petition.tracking_code}.{attachment.extension}"
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=filename)
+    response["Content-Type"] = attachment.content_type
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@ratelimit(key="access_key_reset")
+def access_key_forgot(request):
+    """A new access key to the e-mail on record. The answer is the same whether or not the code and
+    address matched, so the form tells nobody which petitions exist or whose address is whose."""
+    form = AccessKeyForgotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not services.petition_access_key_reset(code=form.cleaned_data["code"], email=form.cleaned_data["email"]):
+            receipt.receipt_decoy()  # as slow as a real key e-mail: the timing tells nothing either
+        messages.info(
+            request,
+            _(
+                "If this tracking code and e-mail address match a petition, a new access key has been sent to "
+                "that address and the old key no longer works. Check your mailbox in a few minutes."
+            ),
+        )
+        return redirect("petitions:track")
+    return render(request, "petitions/forgot_key.html", {"form": form})
 
 
 @login_required
@@ -138,6 +288,7 @@ def my_petition_detail(request, code):
         {
             "petition": petition,
             "timeline": selectors.petition_timeline(petition, public_only=True),
+            **_public_context(petition, key=""),
             "withdraw_form": form
             if petition.status in {Status.RECEIVED, Status.ACCEPTED, Status.IN_PROGRESS}
             else None,
@@ -330,13 +481,19 @@ def petition_register(request):
         except PetitionError as exc:
             form.add_error(None, str(exc))
         else:
+            request.session["filed"] = {"code": petition.tracking_code, "key": access_key, "email": False}
             messages.success(
                 request,
-                _(
-                    "Registered %(code)s. Access key for the citizen: %(key)s "
-                    "(write it on the receipt; it is not shown again)."
-                )
-                % {"code": petition.tracking_code, "key": access_key},
+                format_html(
+                    '{} <a href="{}" class="alert-link" data-testid="receipt-link">{}</a>',
+                    _(
+                        "Registered %(code)s. Access key for the citizen: %(key)s. It is not shown again: "
+                        "print the receipt and hand or post it to the citizen."
+                    )
+                    % {"code": petition.tracking_code, "key": access_key},
+                    reverse("petitions:receipt"),
+                    _("Print the receipt"),
+                ),
             )
             return redirect("petitions:detail", pk=petition.pk)
     return render(request, "petitions/register.html", {"form": form})

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -554,13 +555,20 @@ def visit_outcome(request, pk, name):
                 petition, access_key = services.visit_register_petition(
                     visit=visit, actor=request.user, kind=data["kind"], title=data["title"]
                 )
+                # The receipt page reads the code and key from the session: the key never goes in an address.
+                request.session["filed"] = {"code": petition.tracking_code, "key": access_key, "email": False}
                 messages.success(
                     request,
-                    _(
-                        "Petition %(code)s has been registered. Access key for the citizen: %(key)s "
-                        "(write it on the receipt; it is not shown again)."
-                    )
-                    % {"code": petition.tracking_code, "key": access_key},
+                    format_html(
+                        '{} <a href="{}" class="alert-link" data-testid="receipt-link">{}</a>',
+                        _(
+                            "Petition %(code)s has been registered. Access key for the citizen: %(key)s. It is not "
+                            "shown again: print the receipt and hand it to the citizen."
+                        )
+                        % {"code": petition.tracking_code, "key": access_key},
+                        reverse("petitions:receipt"),
+                        _("Print the receipt"),
+                    ),
                 )
                 return redirect("reception:visit_detail", pk=visit.pk)
             else:

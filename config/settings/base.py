@@ -216,6 +216,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tiepdan@localhost")
+# The portal's public address, for links in e-mails (sent by a worker, outside any request).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://localhost:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -257,6 +259,8 @@ RATE_LIMITS = {
     "api_token": env("RATE_LIMIT_API_TOKEN", default="10/m"),
     # Failed log-ins per username from any address (core.lockout): slower than the axes pair lockout.
     "login_user": env("RATE_LIMIT_LOGIN_USER", default="20/h"),
+    # "Forgot my access key": a new key by e-mail, per client address.
+    "access_key_reset": env("RATE_LIMIT_ACCESS_KEY_RESET", default="5/h"),
 }
 # Part of every rate-limit cache key; the tests set a fresh one per test instead of clearing Redis.
 RATE_LIMIT_NAMESPACE = ""
