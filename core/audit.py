@@ -22,7 +22,7 @@ datetimes as integer microseconds since the Unix epoch (UTC), booleans as 1/0, N
 import datetime
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -128,17 +128,24 @@ class Problem:
         return f"{self.model} #{self.pk} (record {self.key}): {explanations[self.kind]}"
 
 
-def verify_chain(model, *, key=None, chunk_size: int = 5000) -> Iterator[Problem]:
-    """Walk every chain of a model (or one record's, `key`) in (record, id) order, streaming, and
-    yield what is wrong. One record's check is what an inspector's page shows next to its history."""
+def verify_chain(
+    model, *, key=None, keys=None, chunk_size: int = 5000, progress: Callable[[int], None] | None = None
+) -> Iterator[Problem]:
+    """Walk every chain of a model (or one record's, `key`, or a few records', `keys`) in (record, id)
+    order, streaming, and yield what is wrong. One record's check is what an inspector's page shows
+    next to its history. `progress(rows_seen)` is called every `chunk_size` rows (a long check's bar)."""
     label = model._meta.label
     columns = ["pk", model.chain_key, "prev_hash", "row_hash", *model.chain_fields]
     rows = model._base_manager.order_by(model.chain_key, "pk")
     if key is not None:
         rows = rows.filter(**{model.chain_key: key})
+    if keys is not None:
+        rows = rows.filter(**{f"{model.chain_key}__in": list(keys)})
     rows = rows.values_list(*columns).iterator(chunk_size=chunk_size)
     current_key, previous_hash, seen = object(), "", set()
-    for pk, key, prev_hash, row_hash, *values in rows:
+    for count, (pk, key, prev_hash, row_hash, *values) in enumerate(rows, start=1):
+        if progress is not None and count % chunk_size == 0:
+            progress(count)
         if key != current_key:
             current_key, previous_hash, seen = key, "", set()
         if not row_hash:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import chain_create, chain_hash
 from core.models import Role, Unit, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for, staff_of_unit, unit_current_head
@@ -262,12 +263,13 @@ def hotspots_suggest(*, today: datetime.date | None = None) -> list[Hotspot]:
             for v in c["visits"]
         ]
     )
-    HotspotEvent.objects.bulk_create(
-        [
-            HotspotEvent(hotspot=h, action="suggest", to_status=HotspotStatus.SUGGESTED, reason=h.reason)
-            for h in hotspots
-        ]
-    )
+    # Each hotspot is new, so its "suggest" event is the first link of its chain (prev_hash "").
+    events = [
+        HotspotEvent(hotspot=h, action="suggest", to_status=HotspotStatus.SUGGESTED, reason=h.reason) for h in hotspots
+    ]
+    for event in events:
+        event.row_hash = chain_hash("", event.hotspot_id, [getattr(event, f) for f in HotspotEvent.chain_fields])
+    HotspotEvent.objects.bulk_create(events)
     by_unit = defaultdict(int)
     for hotspot in hotspots:
         by_unit[hotspot.unit_id] += 1
@@ -284,7 +286,8 @@ def hotspots_suggest(*, today: datetime.date | None = None) -> list[Hotspot]:
 
 
 def _event(hotspot, action, actor, from_status="", to_status="", reason=""):
-    HotspotEvent.objects.create(
+    chain_create(
+        HotspotEvent,
         hotspot=hotspot,
         action=action,
         from_status=from_status,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import ChainedModel
 from core.models import Unit
 
 from .workflow import ActionStatus, DialogueStatus, HotspotStatus, MinutesStatus
@@ -255,8 +256,14 @@ class HotspotThresholds(models.Model):
         return str(_("Hotspot thresholds"))
 
 
-class DialogueEvent(models.Model):
-    """Append-only: every status change of a dialogue, its minutes versions and its follow-up actions."""
+class DialogueEvent(ChainedModel):
+    """Append-only: every status change of a dialogue, its minutes versions and its follow-up actions.
+
+    Chained by hash per dialogue (core.audit): written only through chain_create.
+    """
+
+    chain_key = "dialogue_id"
+    chain_fields = ("target", "target_id", "action", "from_status", "to_status", "actor_id", "reason", "created_at")
 
     class Target(models.TextChoices):
         DIALOGUE = "dialogue", _("Dialogue")
@@ -282,7 +289,12 @@ class DialogueEvent(models.Model):
         return f"{self.dialogue_id} {self.target}: {self.from_status} → {self.to_status}"
 
 
-class HotspotEvent(models.Model):
+class HotspotEvent(ChainedModel):
+    """Append-only: every status change of a hotspot. Chained by hash per hotspot (core.audit)."""
+
+    chain_key = "hotspot_id"
+    chain_fields = ("action", "from_status", "to_status", "actor_id", "reason", "created_at")
+
     hotspot = models.ForeignKey(Hotspot, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20)
     from_status = models.CharField(_("from"), max_length=20, blank=True)

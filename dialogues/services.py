@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.audit import chain_create
 from core.models import Unit, User
 from core.notifications import notify
 from core.selectors import jurisdiction_for, unit_current_head
@@ -52,7 +53,8 @@ class DialogueDenied(DialogueError):
 
 
 def _event(dialogue, action, actor, *, from_status="", to_status="", reason="", target="dialogue", target_id=None):
-    DialogueEvent.objects.create(
+    chain_create(
+        DialogueEvent,
         dialogue=dialogue,
         target=target,
         target_id=target_id,
@@ -332,8 +334,14 @@ def _hotspot_answered(dialogue: Dialogue, actor: User) -> None:
             Hotspot, HOTSPOT_TRANSITIONS, hotspot, "handle", actor, reason, status_reason=reason,
             updated_at=timezone.now(),
         )  # fmt: skip
-        HotspotEvent.objects.create(
-            hotspot=hotspot, action="handle", from_status=from_status, to_status=to_status, actor=actor, reason=reason
+        chain_create(
+            HotspotEvent,
+            hotspot=hotspot,
+            action="handle",
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            reason=reason,
         )
 
 

@@ -197,6 +197,38 @@ class StaffScorecardCasesApi(StaffApiView):
                 )
             page = paginator.paginate_queryset([{"date": d, "sessions": s} for d, s in days.items()], request, self)
             data = page
+        elif kind == "dialogues":
+            page = paginator.paginate_queryset(
+                queryset.select_related("unit", "chair").order_by("held_at", "id"), request, self
+            )
+            data = [
+                {
+                    "id": d.pk,
+                    "code": d.code,
+                    "subject": d.subject,
+                    "unit": d.unit.code,
+                    "chair": d.chair.display_name,
+                    "held_at": d.held_at,
+                    "url": request.build_absolute_uri(reverse("dialogues:detail", args=[d.pk])),
+                }
+                for d in page
+            ]
+        elif kind == "hotspots":
+            page = paginator.paginate_queryset(
+                queryset.select_related("unit").order_by("-created_at", "-id"), request, self
+            )
+            data = [
+                {
+                    "id": h.pk,
+                    "code": h.code,
+                    "title": h.title,
+                    "unit": h.unit.code,
+                    "status": h.status,
+                    "risk_level": h.risk_level,
+                    "url": request.build_absolute_uri(reverse("dialogues:hotspot_detail", args=[h.pk])),
+                }
+                for h in page
+            ]
         else:
             page = paginator.paginate_queryset(
                 queryset.select_related("unit", "head").order_by("-recorded_on", "-id"), request, self

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.audit import ChainedModel
 from core.models import Unit
 
 
@@ -74,8 +75,15 @@ class Finding(models.Model):
         return f"KL-{self.pk}"
 
 
-class FindingHistory(models.Model):
-    """Append-only: every change of a finding (recorded, remedied), who, when, with the note."""
+class FindingHistory(ChainedModel):
+    """Append-only: every change of a finding (recorded, remedied), who, when, with the note.
+
+    Chained by hash per finding (core.audit): written only through chain_create, so the finding's own
+    status trail is tamper-evident (issue 14).
+    """
+
+    chain_key = "finding_id"
+    chain_fields = ("action", "from_status", "to_status", "actor_id", "note", "created_at")
 
     class Action(models.TextChoices):
         RECORD = "record", _("Recorded")
@@ -132,3 +140,40 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.period} {self.format}"
+
+
+class AuditCheck(models.Model):
+    """A whole-table check of every hash-chained audit trail (core.audit.verify_chain), run by Celery
+    because the trails grow to millions of rows; the page polls `progress` until it is done."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Checking")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows_total = models.PositiveBigIntegerField(default=0)
+    rows_checked = models.PositiveBigIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    # Per table: {"label", "rows", "problems"}; and the first problems found (table, row, record, kind):
+    # identifiers only, never a row's content.
+    tables = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("audit trail check")
+        verbose_name_plural = _("audit trail checks")
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.status}"
+
+    @property
+    def intact(self) -> bool:
+        return self.status == self.Status.DONE and self.problem_count == 0

@@ -25,6 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Unit, User
 from deadlines.models import Deadline
+from dialogues import clocks as dialogue_clocks
+from dialogues.models import Dialogue, Hotspot
+from dialogues.workflow import DialogueStatus, HotspotStatus
 from petitions.models import Kind, Petition
 from petitions.workflow import Status
 from reception.models import ReceptionSession, RequiredFrequency, SessionStatus, WrittenAnswer
@@ -344,6 +347,149 @@ register(
         bad=True,
     )
 )
+
+
+# --- Dialogues held and their minutes ------------------------------------------------------------
+# Oversight imports dialogues, never the reverse. A dialogue counts for the head who chaired it (a
+# delegate's dialogue does not); minutes are on time when the `dialogue.minutes` clock opened at the
+# hearing was met on or before its due date.
+
+
+def _subject_clock(model, rule_code: str, **conditions) -> Exists:
+    """The subject's clock of `rule_code` (generic deadline), matched without a ContentType query."""
+    return Exists(
+        Deadline.objects.filter(
+            subject_type__app_label=model._meta.app_label,
+            subject_type__model=model._meta.model_name,
+            subject_id=OuterRef("pk"),
+            rule__code=rule_code,
+            **conditions,
+        )
+    )
+
+
+def _held(window: Window) -> Q:
+    return Q(held_at__gte=window.start_at, held_at__lt=window.end_before)
+
+
+def _minutes_on_time() -> Q:
+    return Q(
+        _subject_clock(
+            Dialogue, dialogue_clocks.MINUTES, closed_as=Deadline.ClosedAs.MET, closed_at__date__lte=F("due_date")
+        )
+    )
+
+
+def _minutes_late(window: Window) -> Q:
+    """Finalised after the due date, or still not finalised when the due date had passed."""
+    return Q(
+        _subject_clock(
+            Dialogue, dialogue_clocks.MINUTES, closed_as=Deadline.ClosedAs.MET, closed_at__date__gt=F("due_date")
+        )
+    ) | Q(
+        _subject_clock(
+            Dialogue,
+            dialogue_clocks.MINUTES,
+            due_date__lt=window.as_of,
+            closed_at__isnull=True,
+        )
+    )
+
+
+register_group("dialogues", _("Dialogues held and minutes finalised on time"))
+register_source(
+    Source(
+        key="dialogues",
+        queryset=lambda: Dialogue.objects.filter(status=DialogueStatus.HELD),
+        count="id",
+        cases=lambda rows: rows,
+        case_kind="dialogues",
+        head=lambda head: Q(chair=head),
+    )
+)
+register(Figure("dialogues_held", _("Dialogues held"), "dialogues", _held, "dialogues"))
+register(
+    Figure(
+        "dialogues_minutes_on_time",
+        _("Minutes finalised on time"),
+        "dialogues",
+        lambda w: _held(w) & _minutes_on_time(),
+        "dialogues",
+        rate_of="dialogues_held",
+    )
+)
+register(
+    Figure(
+        "dialogues_minutes_late",
+        _("Minutes late or overdue"),
+        "dialogues",
+        lambda w: _held(w) & _minutes_late(w),
+        "dialogues",
+        rate_of="dialogues_held",
+        bad=True,
+    )
+)
+
+
+# --- Hotspots: answered in time, and still open ----------------------------------------------------
+# One case = one hotspot. The `hotspot.response` clock opens when a hotspot is confirmed or flagged
+# (owner: the head) and is met by the head's dialogue or ad-hoc reception; a hotspot counts for the
+# head in office when its response fell due. "Open" is a confirmed hotspot not yet closed at the end
+# of the window (or today): handled ones stay open until the head closes them.
+
+
+def _response_due_in(window: Window) -> Q:
+    return Q(_subject_clock(Hotspot, dialogue_clocks.HOTSPOT, due_date__gte=window.start, due_date__lte=window.as_of))
+
+
+def _response_on_time() -> Q:
+    return Q(
+        _subject_clock(
+            Hotspot, dialogue_clocks.HOTSPOT, closed_as=Deadline.ClosedAs.MET, closed_at__date__lte=F("due_date")
+        )
+    )
+
+
+def _hotspot_open(window: Window) -> Q:
+    from dialogues.models import HotspotEvent
+
+    closed = HotspotEvent.objects.filter(hotspot_id=OuterRef("pk"), action="close", created_at__lt=window.as_of_before)
+    return Q(_subject_clock(Hotspot, dialogue_clocks.HOTSPOT, start_date__lte=window.as_of)) & ~Q(Exists(closed))
+
+
+register_group("hotspots", _("Hotspots open and handled in time"))
+register_source(
+    Source(
+        key="hotspots",
+        queryset=lambda: Hotspot.objects.exclude(status__in=[HotspotStatus.SUGGESTED, HotspotStatus.DISMISSED]),
+        count="id",
+        cases=lambda rows: rows,
+        case_kind="hotspots",
+    )
+)
+register(Figure("hotspots_response_due", _("Hotspot responses due"), "hotspots", _response_due_in, "hotspots"))
+register(
+    Figure(
+        "hotspots_handled_on_time",
+        _("Handled in time"),
+        "hotspots",
+        lambda w: _response_due_in(w) & _response_on_time(),
+        "hotspots",
+        rate_of="hotspots_response_due",
+    )
+)
+register(
+    Figure(
+        "hotspots_handled_late",
+        _("Handled late or not yet"),
+        "hotspots",
+        lambda w: _response_due_in(w) & ~_response_on_time(),
+        "hotspots",
+        rate_of="hotspots_response_due",
+        bad=True,
+    )
+)
+register(Figure("hotspots_open", _("Hotspots open"), "hotspots", _hotspot_open, "hotspots", bad=True))
 
 
 # --- Inspectors' findings and their remedies -----------------------------------------------------

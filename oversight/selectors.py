@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from core.models import Unit, UnitHeadTerm, User
 from deadlines.models import Deadline, Escalation, Level
+from dialogues import selectors as dialogue_selectors
+from dialogues.models import FollowUpAction
+from dialogues.workflow import ActionStatus, DialogueStatus, HotspotStatus
 from petitions.filters import worst_open_level
 from petitions.models import IdentityReveal, Petition, PetitionHistory
 from reception.models import ReceptionSession, SessionStatus, VisitIdentityReveal
@@ -162,6 +165,52 @@ def next_reception_sessions(unit_ids, *, limit: int = 5) -> list[ReceptionSessio
         .select_related("unit")
         .order_by("date", "start_time")[:limit]
     )
+
+
+# The head's overview: each count is computed on the very queryset the list it links to filters
+# (dialogues.views with ?status=…&date_from=…, or the list shown in place), so they cannot disagree.
+
+UPCOMING_DIALOGUE = (DialogueStatus.SCHEDULED, DialogueStatus.RESCHEDULED)
+OPEN_HOTSPOT = (HotspotStatus.CONFIRMED, HotspotStatus.HANDLED)
+
+
+def _counts_by_status(queryset: QuerySet, statuses) -> dict[str, int]:
+    rows = queryset.filter(status__in=statuses).order_by().values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return {status: counts.get(status, 0) for status in statuses}
+
+
+def next_dialogues(user: User, *, limit: int = 10) -> tuple[list, dict[str, int]]:
+    """Dialogues still to be held from today on (scheduled or moved), soonest first, and their counts
+    by status: the dialogue list with `status` and `date_from=today` shows exactly those."""
+    today = timezone.localdate()
+    upcoming = dialogue_selectors.dialogues_visible_to(user).filter(scheduled_at__date__gte=today)
+    rows = list(
+        upcoming.filter(status__in=UPCOMING_DIALOGUE)
+        .select_related("unit", "chair")
+        .order_by("scheduled_at", "id")[:limit]
+    )
+    return rows, _counts_by_status(upcoming, UPCOMING_DIALOGUE)
+
+
+def open_hotspots(user: User, *, limit: int = 10) -> tuple[list, dict[str, int]]:
+    """Confirmed hotspots not yet closed (handled ones wait for the head to close them), highest risk
+    first, and their counts by status: the hotspot list with `status` shows exactly those."""
+    hotspots = dialogue_selectors.hotspots_visible_to(user)
+    rows = list(
+        hotspots.filter(status__in=OPEN_HOTSPOT)
+        .select_related("unit", "owner")
+        .order_by("status", "-risk_level", "id")[:limit]
+    )
+    return rows, _counts_by_status(hotspots, OPEN_HOTSPOT)
+
+
+def followup_actions_due(unit_ids, *, limit: int = 20) -> tuple[list[FollowUpAction], int]:
+    """Open follow-up actions of the head's units' dialogues, soonest first, and how many there are."""
+    actions = FollowUpAction.objects.filter(dialogue__unit_id__in=list(unit_ids), status=ActionStatus.OPEN)
+    rows = list(actions.select_related("dialogue", "dialogue__unit", "owner").order_by("due_date", "id")[:limit])
+    total = len(rows) if len(rows) < limit else actions.count()
+    return rows, total
 
 
 # --- The inspectors' workspace ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.audit import chain_create
 from core.models import Unit, User
 from core.selectors import unit_current_head
 from deadlines import services as deadline_services
@@ -91,8 +92,13 @@ def finding_record(
     if deadline is not None and deadline.due_date != finding.remedy_due:
         Finding.objects.filter(pk=finding.pk).update(remedy_due=deadline.due_date)
         finding.remedy_due = deadline.due_date
-    FindingHistory.objects.create(
-        finding=finding, action=FindingHistory.Action.RECORD, to_status=FindingStatus.OPEN, actor=actor, note=title
+    chain_create(
+        FindingHistory,
+        finding=finding,
+        action=FindingHistory.Action.RECORD,
+        to_status=FindingStatus.OPEN,
+        actor=actor,
+        note=title,
     )
     return finding
 
@@ -111,7 +117,8 @@ def finding_remedy(*, actor: User, finding: Finding, note: str) -> Finding:
     )
     if not updated:
         raise OversightError(_("This finding was already remedied."))
-    FindingHistory.objects.create(
+    chain_create(
+        FindingHistory,
         finding=finding,
         action=FindingHistory.Action.REMEDY,
         from_status=FindingStatus.OPEN,

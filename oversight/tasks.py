@@ -10,3 +10,14 @@ def build_report(job_id: str) -> None:
     job = ReportJob.objects.filter(pk=job_id).select_related("unit", "requested_by").first()
     if job is not None:
         services.report_build(job=job)
+
+
+@shared_task(acks_late=True)
+def run_audit_check(check_id: str) -> None:
+    """Thin: the service walks the chains and records progress; a taken check is left alone."""
+    from .integrity import audit_check_run
+    from .models import AuditCheck
+
+    check = AuditCheck.objects.filter(pk=check_id).first()
+    if check is not None:
+        audit_check_run(check=check)

@@ -25,13 +25,16 @@ from core.selectors import jurisdiction_for, unit_current_head
 from deadlines.models import DeadlineRule, Level
 from deadlines.selectors import deadlines_for
 from deadlines.services import compute_due_dates
+from dialogues.workflow import DialogueStatus, HotspotStatus
 from petitions import selectors as petition_selectors
+from petitions.models import IdentityReveal, PetitionHistory
 from petitions.workflow import Status
 from reception import selectors as reception_selectors
+from reception.models import VisitIdentityReveal
 
-from . import policy, selectors, services
+from . import integrity, policy, selectors, services
 from .forms import AuditForm, FindingForm, QueueForm, RemedyForm, ReportForm, ScopeForm
-from .models import ReportJob
+from .models import AuditCheck, ReportJob
 from .periods import parse_period
 from .scorecard import FIGURES, SOURCES, Window, comparison, figure_cases, scorecard
 from .services import OversightError
@@ -82,6 +85,12 @@ def overview(request):
     total = sum(by_status.values())
     today = timezone.localdate()
     worst = selectors.worst_level_counts(petition_selectors.petitions_visible_to(user))
+    is_head = jurisdiction.has_role(Role.HEAD)
+    dialogues, dialogue_counts = selectors.next_dialogues(user) if is_head else ([], {})
+    hotspots, hotspot_counts = selectors.open_hotspots(user) if is_head else ([], {})
+    actions, actions_total = (
+        selectors.followup_actions_due(jurisdiction.by_role.get(Role.HEAD, ())) if is_head else ([], 0)
+    )
     head_units = Unit.objects.filter(pk__in=jurisdiction.by_role.get(Role.HEAD, ())).filter(
         head_terms__user=user, head_terms__ended_on__isnull=True
     )
@@ -101,6 +110,13 @@ def overview(request):
             "subject_deadlines": selectors.subject_deadlines_due(jurisdiction.by_role.get(Role.HEAD, ()))
             if jurisdiction.has_role(Role.HEAD)
             else [],
+            "is_head": is_head,
+            "next_dialogues": dialogues,
+            "dialogue_counts": [(s, DialogueStatus(s).label, n) for s, n in dialogue_counts.items()],
+            "open_hotspots": hotspots,
+            "hotspot_counts": [(s, HotspotStatus(s).label, n) for s, n in hotspot_counts.items()],
+            "actions_due": actions,
+            "actions_total": actions_total,
             "can_oversee": policy.can_view_oversight(user),
             "today": today,
         },
@@ -190,6 +206,16 @@ def cases(request):
             days.setdefault(session.date, []).append(session)
         rows = sorted(days.items())
         total, page = len(rows), None
+    elif case_kind == "dialogues":
+        queryset = queryset.select_related("unit", "chair").order_by("held_at", "id")
+        total = queryset.count()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page
+    elif case_kind == "hotspots":
+        queryset = queryset.select_related("unit", "owner").order_by("-created_at", "-id")
+        total = queryset.count()
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page
     else:
         queryset = queryset.select_related("unit", "head").order_by("-recorded_on", "-id")
         total = queryset.count()
@@ -395,6 +421,8 @@ def case(request, pk):
             "petition": petition,
             "deadlines": selectors.escalation_history(petition),
             "findings": list(selectors.findings_visible_to(request.user).filter(petition=petition)),
+            # The record was not rewritten: its history, reveals and escalations re-hashed (issue 14).
+            "integrity": integrity.case_integrity(petition),
             "can_record": policy.can_record_finding(request.user, petition.unit_id),
             "today": timezone.localdate(),
         },
@@ -424,7 +452,74 @@ def audit(request):
     else:
         queryset = selectors.audit_history(request.user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "oversight/audit.html", {"form": form, "page": page, "what": what})
+    # Each row's record is re-hashed in full (one query per table for the whole page): a row edited,
+    # deleted or moved in its record's chain is marked on the row itself.
+    chained, key = AUDIT_CHAINS.get(what, AUDIT_CHAINS["history"])
+    checked = integrity.check_records([(chained, {getattr(row, key) for row in page})])
+    for row in page:
+        row.integrity = (
+            "altered"
+            if (chained._meta.label, row.pk) in checked.bad_rows
+            else "record"
+            if (chained._meta.label, getattr(row, key)) in checked.bad_records
+            else "ok"
+        )
+    return render(
+        request,
+        "oversight/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "what": what,
+            "integrity": checked,
+            "last_check": AuditCheck.objects.filter(requested_by=request.user).first(),
+        },
+    )
+
+
+AUDIT_CHAINS = {
+    "history": (PetitionHistory, "petition_id"),
+    "reveals": (IdentityReveal, "petition_id"),
+    "visit_reveals": (VisitIdentityReveal, "visit_id"),
+}
+
+
+@workspace_required
+@require_POST
+def audit_check_start(request):
+    """Check every chained table as a whole, in the background (millions of rows)."""
+    check = integrity.audit_check_request(user=request.user)
+    return redirect("oversight:audit_check", pk=check.pk)
+
+
+def _own_check(request, pk) -> AuditCheck:
+    return get_object_or_404(AuditCheck, pk=pk, requested_by=request.user)
+
+
+@workspace_required
+def audit_check(request, pk):
+    check = _own_check(request, pk)
+    problems = [{**p, "what": integrity.KIND_LABELS.get(p["kind"], p["kind"])} for p in check.problems]
+    response = render(request, "oversight/audit_check.html", {"check": check, "problems": problems})
+    if check.status in (AuditCheck.Status.PENDING, AuditCheck.Status.RUNNING):
+        # The page reloads itself until the check is finished (the script polls instead).
+        response["Refresh"] = "3"
+    return response
+
+
+@workspace_required
+def audit_check_status(request, pk):
+    check = _own_check(request, pk)
+    return JsonResponse(
+        {
+            "status": check.status,
+            "status_label": check.get_status_display(),
+            "progress": check.progress,
+            "rows_checked": check.rows_checked,
+            "rows_total": check.rows_total,
+            "problem_count": check.problem_count,
+        }
+    )
 
 
 # --- Findings --------------------------------------------------------------------------------------
@@ -483,13 +578,15 @@ def finding_detail(request, pk):
             else:
                 messages.success(request, _("The remedy has been recorded."))
                 return redirect("oversight:finding", pk=finding.pk)
+    deadlines = list(deadlines_for(finding).prefetch_related("escalations"))
     return render(
         request,
         "oversight/finding_detail.html",
         {
             "finding": finding,
             "history": list(finding.history.select_related("actor")),
-            "deadlines": list(deadlines_for(finding).prefetch_related("escalations")),
+            "deadlines": deadlines,
+            "integrity": integrity.finding_integrity(finding, [d.pk for d in deadlines]),
             "form": form,
             "today": timezone.localdate(),
         },

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.audit import ChainedModel
 from core.crypto import EncryptedTextField
 from core.models import Unit
 from petitions.models import CODE_ALPHABET, Kind, Petition
@@ -348,11 +349,15 @@ PROTECTED_VISITS = (
 )
 
 
-class VisitIdentityReveal(models.Model):
+class VisitIdentityReveal(ChainedModel):
     """Append-only access log: who saw a protected visitor's identity, when and why (Decree 31/2019).
 
-    Written only by reception.services.visit_identity_reveal; there is no update or delete path.
+    Written only by reception.services.visit_identity_reveal (chain_create); there is no update or
+    delete path, and the rows are chained by hash per visit (core.audit) so a rewrite shows.
     """
+
+    chain_key = "visit_id"
+    chain_fields = ("user_id", "reason", "created_at")
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="identity_reveals")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))

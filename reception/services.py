@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import chain_create
 from core.crypto import blind_index
 from core.models import Role, Unit, UnitHeadTerm, User
 from core.notifications import notify
@@ -555,7 +556,7 @@ def visit_identity_reveal(*, visit: Visit, actor: User, reason: str) -> dict:
         raise ReceptionError(_("Give the reason why you need to see the identity."))
     if not may_reveal_visit_identity(user=actor, visit=visit):
         raise ReceptionError(_("Only the head of the unit and the officer who logged or handles the visit may see it."))
-    VisitIdentityReveal.objects.create(visit=visit, user=actor, reason=reason[:2000])
+    chain_create(VisitIdentityReveal, visit=visit, user=actor, reason=reason[:2000])
     return {
         "full_name": visit.full_name,
         "id_number": visit.id_number,

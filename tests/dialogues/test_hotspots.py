@@ -58,6 +58,18 @@ def test_many_similar_petitions_at_one_unit_are_suggested_once(org, limits):
     assert hotspots.hotspots_suggest() == []  # idempotent
 
 
+def test_the_set_based_suggestion_starts_each_hotspots_audit_chain(org, limits):
+    from core.audit import verify_chain
+    from dialogues.models import HotspotEvent
+
+    file(org.commune, CLEARANCE[:5])
+    (hotspot,) = hotspots.hotspots_suggest()
+    hotspots.hotspot_dismiss(hotspot=hotspot, actor=org.head, reason="Không phải điểm nóng")
+    first, second = HotspotEvent.objects.filter(hotspot=hotspot).order_by("pk")
+    assert first.prev_hash == "" and first.row_hash and second.prev_hash == first.row_hash
+    assert list(verify_chain(HotspotEvent)) == []
+
+
 def test_below_the_threshold_nothing_is_suggested(org, limits):
     file(org.commune, CLEARANCE[:4])
     assert hotspots.hotspots_suggest() == []

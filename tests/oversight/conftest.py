@@ -176,3 +176,110 @@ def april(quarter):
     """Look at the quarter from 10/04/2026."""
     with time_machine.travel(at("2026-04-10"), tick=False):
         yield quarter
+
+
+def _dialogue(org, day: str, chair, *, finalise_on: str | None = None, delegate_reason: str = ""):
+    """A dialogue of the commune scheduled and held on `day` (09:00) chaired by `chair`; the minutes
+    are finalised on `finalise_on` (never when None)."""
+    from dialogues import services as dialogue_services
+
+    with time_machine.travel(at(day, 8), tick=False):
+        dialogue = dialogue_services.dialogue_schedule(
+            actor=org.reception,
+            unit=org.commune,
+            subject=f"Đối thoại {day}",
+            scheduled_at=at(day, 9),
+            chair=chair,
+            petitions=[make_petition(org.commune, kind=Kind.COMPLAINT, title=f"Khiếu nại {day}")],
+            place="Hội trường UBND",
+            delegate_reason=delegate_reason,
+        )
+    with time_machine.travel(at(day, 11), tick=False):
+        dialogue_services.dialogue_hold(dialogue=dialogue, actor=chair)
+        minutes = dialogue_services.minutes_save(dialogue=dialogue, actor=chair, attendees="Các bên")
+    if finalise_on:
+        with time_machine.travel(at(finalise_on), tick=False):
+            dialogue_services.minutes_finalise(minutes=minutes, actor=chair)
+    return dialogue
+
+
+def _current_head(unit, head, former):
+    """Reopen `head`'s term (and powers) and end `former`'s, as if the events happened in that term."""
+    from core.models import Membership, UnitHeadTerm
+
+    UnitHeadTerm.objects.filter(unit=unit, user=former).update(ended_on=datetime.date(2026, 3, 1))
+    UnitHeadTerm.objects.filter(unit=unit, user=head).update(ended_on=None)
+    Membership.objects.filter(unit=unit, role=Role.HEAD, user=former).delete()
+    Membership.objects.get_or_create(unit=unit, role=Role.HEAD, user=head)
+    for user in (head, former):
+        user.__dict__.pop("_jurisdiction", None)
+
+
+@pytest.fixture
+def engagement(quarter):
+    """Dialogues and hotspots of the commune in the same quarter, with known answers.
+
+    Dialogues (minutes due 5 working days after the hearing):
+    - D1 chaired by A, held 13/01, minutes finalised 15/01 (due 20/01): on time.
+    - D2 chaired by A, held 22/01, minutes finalised 05/02 (due 29/01): late.
+    - D3 delegated to the deputy, held 27/01, minutes never finalised (due 03/02): the unit's, not A's.
+    - D4 chaired by B, held 05/03, minutes finalised 06/03: on time.
+    - D5 chaired by B, held 27/03 (minutes due 03/04, after the quarter): pending, neither on time nor late.
+    - D6 scheduled by B for 20/04: not held, counted nowhere (the overview lists it as next).
+    Hotspots (response due 5 working days after confirmation):
+    - H1 flagged by A 12/01 (due 19/01), handled 16/01 (on time), closed 30/01.
+    - H2 flagged by B 09/03 (due 16/03), handled 20/03: late, still open (handled, not closed).
+    - H3 flagged by B 25/03 (due 01/04): open at the end of the quarter, its response not yet due.
+    - H4 only suggested by the portal: counted nowhere.
+    """
+    from dialogues import hotspots as hotspot_services
+    from dialogues import services as dialogue_services
+    from dialogues.models import Hotspot, SuggestionBasis
+
+    org, head_a, head_b = quarter.org, quarter.head_a, quarter.head_b
+    deputy = make_staff(org.commune, Role.RECEPTION, username="phobanthu")
+
+    def flag(day, head, title):
+        with time_machine.travel(at(day), tick=False):
+            return hotspot_services.hotspot_flag(
+                actor=head, unit=org.commune, title=title, reason="Nhiều hộ dân tụ tập", risk_level="high", owner=head
+            )
+
+    # January and February belong to head A: make A the current head again while A's events happen.
+    _current_head(org.commune, head_a, head_b)
+    d1 = _dialogue(org, "2026-01-13", head_a, finalise_on="2026-01-15")
+    d2 = _dialogue(org, "2026-01-22", head_a, finalise_on="2026-02-05")
+    d3 = _dialogue(org, "2026-01-27", deputy, delegate_reason="Chủ tịch đi công tác")
+    h1 = flag("2026-01-12", head_a, "H1 Tranh chấp đất đai thôn Đông")
+    with time_machine.travel(at("2026-01-16"), tick=False):
+        hotspot_services.hotspot_handle(hotspot=h1, actor=head_a, note="Đã tiếp đột xuất")
+    with time_machine.travel(at("2026-01-30"), tick=False):
+        hotspot_services.hotspot_close(hotspot=h1, actor=head_a)
+    _current_head(org.commune, head_b, head_a)
+
+    d4 = _dialogue(org, "2026-03-05", head_b, finalise_on="2026-03-06")
+    d5 = _dialogue(org, "2026-03-27", head_b)
+    with time_machine.travel(at("2026-03-30"), tick=False):
+        d6 = dialogue_services.dialogue_schedule(
+            actor=org.reception,
+            unit=org.commune,
+            subject="Đối thoại tháng 4",
+            scheduled_at=at("2026-04-20", 9),
+            chair=head_b,
+            petitions=[make_petition(org.commune, kind=Kind.COMPLAINT, title="Khiếu nại tháng 4")],
+            place="Hội trường UBND",
+        )
+    h2 = flag("2026-03-09", head_b, "H2 Ô nhiễm khu công nghiệp")
+    with time_machine.travel(at("2026-03-20"), tick=False):
+        hotspot_services.hotspot_handle(hotspot=h2, actor=head_b, note="Đã đối thoại tại chỗ")
+    h3 = flag("2026-03-25", head_b, "H3 Giải phóng mặt bằng")
+    h4 = Hotspot.objects.create(unit=org.commune, title="H4 Gợi ý", basis=SuggestionBasis.SIMILAR_MATTER)
+    return SimpleNamespace(
+        **vars(quarter), deputy=deputy, d1=d1, d2=d2, d3=d3, d4=d4, d5=d5, d6=d6, h1=h1, h2=h2, h3=h3, h4=h4
+    )
+
+
+@pytest.fixture
+def engaged_april(engagement):
+    with time_machine.travel(at("2026-04-10"), tick=False):
+        yield engagement

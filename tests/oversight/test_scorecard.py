@@ -30,6 +30,13 @@ EXPECTED_A = {
     "written_answers_due": 1,
     "written_answers_on_time": 1,
     "written_answers_late": 0,
+    "dialogues_held": 0,
+    "dialogues_minutes_on_time": 0,
+    "dialogues_minutes_late": 0,
+    "hotspots_response_due": 0,
+    "hotspots_handled_on_time": 0,
+    "hotspots_handled_late": 0,
+    "hotspots_open": 0,
 }
 EXPECTED_B = {
     "received": 2,  # P3 and the forwarded P5'
@@ -52,6 +59,13 @@ EXPECTED_B = {
     "written_answers_due": 1,
     "written_answers_on_time": 0,
     "written_answers_late": 1,
+    "dialogues_held": 0,
+    "dialogues_minutes_on_time": 0,
+    "dialogues_minutes_late": 0,
+    "hotspots_response_due": 0,
+    "hotspots_handled_on_time": 0,
+    "hotspots_handled_late": 0,
+    "hotspots_open": 0,
 }
 
 

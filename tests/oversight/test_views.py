@@ -122,8 +122,9 @@ def test_the_overview_counts_equal_the_lists_they_open(client, org, django_asser
     Deadline.objects.filter(petition=overdue).update(level=Level.DUE_SOON)
     Deadline.objects.filter(petition=overdue, rule__code="petition.processing").update(level=Level.OVERDUE)
     client.force_login(org.head)
-    # One more than before for the follow-up actions from dialogues.
-    with django_assert_max_num_queries(19):
+    # One more than before for the follow-up actions from dialogues; five for the head's next
+    # dialogues, open hotspots (each a list and its counts) and the follow-up actions due.
+    with django_assert_max_num_queries(24):
         response = client.get(reverse("petitions:dashboard"))  # the old name still works
     assert response.request["PATH_INFO"] == "/can-bo/"
     counts = {level: n for level, _label, n in response.context["levels"]}
@@ -342,6 +343,9 @@ def test_the_public_page_survives_a_bad_period(client, db):
         ("oversight:findings", {}),
         ("oversight:audit", {"what": "history"}),
         ("oversight:audit", {"what": "reveals"}),
+        ("oversight:audit", {"what": "visit_reveals"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "dialogues_held", "head": "unit"}),
+        ("oversight:cases", {"unit": "ba-dinh", "period": "2026-Q1", "figure": "hotspots_open", "head": "unit"}),
     ],
 )
 def test_list_pages_have_bounded_queries(client, april, django_assert_max_num_queries, name, params):

@@ -11,6 +11,7 @@ from core import services as core_services
 from core.models import Role, Unit, User
 from deadlines.services_sweep import deadlines_sweep
 from dialogues import demo as dialogues_demo
+from oversight import demo as oversight_demo
 from petitions import services as petition_services
 from petitions.models import Kind
 from petitions.services import PetitionerData
@@ -137,6 +138,7 @@ class Command(BaseCommand):
             self._drive(petition, PATHS[target], users, unit)
         reception_demo.seed(units=units, users=users)
         dialogues_demo.seed(units=units, users=users, stdout=self.stdout)
+        oversight_demo.seed(units=units, users=users, stdout=self.stdout)
         # Raise the overdue levels now rather than at the worker's first beat, five minutes in.
         deadlines_sweep()
 
