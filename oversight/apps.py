@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OversightConfig(AppConfig):
     name = "oversight"
+    verbose_name = _("Oversight")
 
     def ready(self):
         from .policy import register_permissions

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PetitionsConfig(AppConfig):
     name = "petitions"
+    verbose_name = _("Petitions")
 
     def ready(self):
         from .policy import register_permissions
