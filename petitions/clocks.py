@@ -21,13 +21,11 @@ from deadlines.models import DayUnit, Deadline, DeadlineRule, Extension, MetWhen
 from deadlines.services import DeadlineError, deadlines_recompute_open
 
 from .models import Petition
-from .workflow import Status
+from .workflow import TERMINAL_OUTCOMES, Status
 
 FIRST_RESOLUTION = "complaint.first_resolution"
 SECOND_RESOLUTION = "complaint.second_resolution"
-OUTCOMES = frozenset(
-    {Status.RESOLVED, Status.FORWARDED, Status.GUIDED, Status.REJECTED, Status.FILED, Status.WITHDRAWN, Status.CLOSED}
-)
+OUTCOMES = TERMINAL_OUTCOMES | {Status.CLOSED}
 # Which petition states satisfy a rule, by the rule's `met_when`.
 SATISFIED_BY: dict[str, frozenset[str]] = {
     MetWhen.LEAVES_RECEIVED: frozenset(Status.values) - {Status.RECEIVED},

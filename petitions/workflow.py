@@ -1,5 +1,7 @@
 """The petition lifecycle of domain.md as one readable table, and who may take each action."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,21 +24,7 @@ class Status(models.TextChoices):
 
 S = Status
 TERMINAL_OUTCOMES = frozenset({S.RESOLVED, S.FORWARDED, S.GUIDED, S.REJECTED, S.FILED, S.WITHDRAWN})
-
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.RECEIVED: frozenset({S.ACCEPTED, S.FORWARDED, S.GUIDED, S.REJECTED, S.FILED, S.WITHDRAWN}),
-    S.ACCEPTED: frozenset({S.IN_PROGRESS, S.SUSPENDED, S.WITHDRAWN}),
-    S.IN_PROGRESS: frozenset({S.RESOLVED, S.SUSPENDED, S.WITHDRAWN}),
-    S.SUSPENDED: frozenset({S.ACCEPTED, S.IN_PROGRESS}),
-    **{outcome: frozenset({S.CLOSED}) for outcome in TERMINAL_OUTCOMES},
-    S.CLOSED: frozenset(),
-}
-
 OPEN_STATUSES = frozenset({S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED})
-
-
-def can_transition(from_status: str, to_status: str) -> bool:
-    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
 
 
 class Action(models.TextChoices):
@@ -56,53 +44,61 @@ class Action(models.TextChoices):
     NOTE = "note", _("Internal note")
 
 
-# Target state of each action that changes state (resume returns to the state before suspension).
-ACTION_TARGET: dict[str, str] = {
-    Action.ACCEPT: S.ACCEPTED,
-    Action.FORWARD: S.FORWARDED,
-    Action.GUIDE: S.GUIDED,
-    Action.REJECT: S.REJECTED,
-    Action.FILE: S.FILED,
-    Action.START: S.IN_PROGRESS,
-    Action.SUSPEND: S.SUSPENDED,
-    Action.RESOLVE: S.RESOLVED,
-    Action.WITHDRAW: S.WITHDRAWN,
-    Action.CLOSE: S.CLOSED,
-}
+@dataclass(frozen=True)
+class Step:
+    """One row of the lifecycle: where an action may start, where it leads, who may take it, and
+    whether a written reason is required. `to` is None for an action that changes no state; resume
+    returns to the state the petition was suspended from (`returns_to` lists the possibilities)."""
 
-# The states an action starts from, where the transition table alone is not enough
-# (suspended → accepted is "resume", not "accept").
-ACTION_STATES: dict[str, frozenset[str]] = {
-    Action.ACCEPT: frozenset({S.RECEIVED}),
-    Action.START: frozenset({S.ACCEPTED}),
-    Action.CLASSIFY: frozenset({S.RECEIVED, S.ACCEPTED}),
-    Action.ASSIGN: frozenset({S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED}),
-    Action.RESUME: frozenset({S.SUSPENDED}),
-    Action.NOTE: frozenset(Status.values),
-}
+    from_states: frozenset[str]
+    to: str | None
+    roles: frozenset[str]
+    reason: bool = False
+    returns_to: frozenset[str] = frozenset()
 
-REASON_REQUIRED = frozenset(
-    {Action.FORWARD, Action.GUIDE, Action.REJECT, Action.FILE, Action.SUSPEND, Action.WITHDRAW, Action.RESOLVE}
-)
 
 INTAKE = frozenset({Role.RECEPTION, Role.HEAD})
-# "handler" here means the handler assigned to this petition; other handlers may only read.
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    Action.CLASSIFY: INTAKE,
-    Action.ACCEPT: INTAKE,
-    Action.FORWARD: INTAKE,
-    Action.GUIDE: INTAKE,
-    Action.REJECT: INTAKE,
-    Action.FILE: INTAKE,
-    Action.ASSIGN: INTAKE,
-    Action.START: frozenset({Role.HANDLER, Role.HEAD}),
-    Action.SUSPEND: frozenset({Role.HANDLER, Role.HEAD}),
-    Action.RESUME: frozenset({Role.HANDLER, Role.HEAD}),
-    Action.RESOLVE: frozenset({Role.HANDLER, Role.HEAD}),
-    Action.WITHDRAW: frozenset({Role.RECEPTION, Role.HANDLER, Role.HEAD}),
-    Action.CLOSE: INTAKE,
-    Action.NOTE: frozenset({Role.RECEPTION, Role.HANDLER, Role.HEAD}),
+# "handler" means the handler assigned to this petition; other handlers may only read.
+HANDLING = frozenset({Role.HANDLER, Role.HEAD})
+STAFF = frozenset({Role.RECEPTION, Role.HANDLER, Role.HEAD})
+A = Action
+
+# The one lifecycle table (domain.md, Petitions). Everything below it is derived from it.
+LIFECYCLE: dict[str, Step] = {
+    A.CLASSIFY: Step(frozenset({S.RECEIVED, S.ACCEPTED}), None, INTAKE),
+    A.ACCEPT: Step(frozenset({S.RECEIVED}), S.ACCEPTED, INTAKE),
+    A.FORWARD: Step(frozenset({S.RECEIVED}), S.FORWARDED, INTAKE, reason=True),
+    A.GUIDE: Step(frozenset({S.RECEIVED}), S.GUIDED, INTAKE, reason=True),
+    A.REJECT: Step(frozenset({S.RECEIVED}), S.REJECTED, INTAKE, reason=True),
+    A.FILE: Step(frozenset({S.RECEIVED}), S.FILED, INTAKE, reason=True),
+    A.ASSIGN: Step(frozenset({S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED}), None, INTAKE),
+    A.START: Step(frozenset({S.ACCEPTED}), S.IN_PROGRESS, HANDLING),
+    A.SUSPEND: Step(frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.SUSPENDED, HANDLING, reason=True),
+    A.RESUME: Step(frozenset({S.SUSPENDED}), None, HANDLING, returns_to=frozenset({S.ACCEPTED, S.IN_PROGRESS})),
+    A.RESOLVE: Step(frozenset({S.IN_PROGRESS}), S.RESOLVED, HANDLING, reason=True),
+    A.WITHDRAW: Step(frozenset({S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS}), S.WITHDRAWN, STAFF, reason=True),
+    A.CLOSE: Step(TERMINAL_OUTCOMES, S.CLOSED, INTAKE),
+    A.NOTE: Step(frozenset(Status.values), None, STAFF),
 }
+
+
+def _transitions() -> dict[str, frozenset[str]]:
+    pairs: dict[str, set[str]] = {status: set() for status in Status.values}
+    for step in LIFECYCLE.values():
+        for status in step.from_states:
+            pairs[status] |= ({step.to} if step.to else set()) | step.returns_to
+    return {status: frozenset(targets) for status, targets in pairs.items()}
+
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = _transitions()
+ACTION_TARGET: dict[str, str] = {action: step.to for action, step in LIFECYCLE.items() if step.to}
+ACTION_STATES: dict[str, frozenset[str]] = {action: step.from_states for action, step in LIFECYCLE.items()}
+REASON_REQUIRED = frozenset(action for action, step in LIFECYCLE.items() if step.reason)
+ACTION_ROLES: dict[str, frozenset[str]] = {action: step.roles for action, step in LIFECYCLE.items()}
+
+
+def can_transition(from_status: str, to_status: str) -> bool:
+    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset())
 
 
 def action_possible_in(action: str, status: str) -> bool:
