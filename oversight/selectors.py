@@ -124,8 +124,8 @@ def monthly_series(unit_ids, period: Period) -> list[dict]:
 def worst_level_counts(queryset: QuerySet[Petition]) -> dict[int, int]:
     """How many petitions have their most urgent open deadline at each level (one query).
 
-    On PostgreSQL from the denormalized `Petition.deadline_level` (a bitmap scan of the partial index
-    petition_level_1, a few per cent of the petitions), the column the `worst_deadline` filter each
+    On PostgreSQL from the denormalized `Petition.deadline_level` (an index-only scan of the partial index
+    petition_level_unit, a few per cent of the petitions), the column the `worst_deadline` filter each
     count opens reads; the correlated subquery per petition took 7.9 s at a million.
     """
     if denormalized_levels():
@@ -133,7 +133,7 @@ def worst_level_counts(queryset: QuerySet[Petition]) -> dict[int, int]:
             queryset.filter(deadline_level__gte=Level.DUE_SOON)
             .order_by()
             .values("deadline_level")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # COUNT(*), not of id: an index-only scan of petition_level_unit
         )
         return {row["deadline_level"]: row["n"] for row in rows}
     rows = (

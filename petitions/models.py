@@ -171,6 +171,10 @@ class Petition(models.Model):
                 )
                 for level in (1, 2, 3)
             ),
+            # The overview's count by level over a jurisdiction: an index-only scan of the alert petitions.
+            models.Index(
+                fields=["deadline_level", "unit"], condition=Q(deadline_level__gte=1), name="petition_level_unit"
+            ),
         ]
 
     def __str__(self):
