@@ -1,9 +1,18 @@
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Membership, Notification, Unit, UnitHeadTerm, User
+
+# The admin speaks the portal's name, in the user's language, not "Django administration".
+admin.site.site_header = _("Portal administration")
+admin.site.site_title = _("Portal administration")
+admin.site.index_title = _("Site administration")
+# django-axes has no verbose name of its own ("Axes"); its models' names come from our catalogue.
+django_apps.get_app_config("axes").verbose_name = _("Log-in protection")
 
 
 class ReadOnlyAdminMixin:
@@ -89,9 +98,24 @@ class UnitHeadTermAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "created_at", "read_at", "email_status")
-    list_filter = ("email_status",)
+    list_display = ("title", "recipient", "created_at", "read_at", "email_status", "email_attempts")
+    list_filter = ("email_status", "created_at")
+    search_fields = ("title", "recipient__username", "recipient__full_name")
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+
+UNDELIVERED = (Notification.EmailStatus.FAILED, Notification.EmailStatus.SKIPPED)
+_admin_index = admin.site.index
+
+
+def admin_index_with_undelivered(request, extra_context=None):
+    """The admin index tells the administrator how many e-mails never went out (failed, or no address)."""
+    count = Notification.objects.filter(email_status__in=UNDELIVERED).count()
+    link = reverse("admin:core_notification_changelist") + "?email_status__in=" + ",".join(UNDELIVERED)
+    return _admin_index(request, {"undelivered_emails": count, "undelivered_link": link, **(extra_context or {})})
+
+
+admin.site.index = admin_index_with_undelivered

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
+    verbose_name = _("Units and accounts")
 
     def ready(self):
         from . import lockout  # noqa: F401 - connects the per-user log-in throttle's signal receiver

@@ -103,7 +103,9 @@ class Notification(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Not e-mailed")
+        SKIPPED = "skipped", _("Not e-mailed: no address")
+        # A "due soon" notice still queued once the deadline has passed: never sent late.
+        STALE = "stale", _("Not e-mailed: out of date")
 
     # A staff member or a citizen's account; or, for a citizen who filed without an account, only
     # the e-mail address given on the form (encrypted: it may be a denouncer's).
@@ -120,9 +122,13 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
-    email_attempts = models.PositiveSmallIntegerField(default=0)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        _("e-mail status"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # Not e-mailed after this day (the due date of a "due soon" notice); null: no limit.
+    email_until = models.DateField(_("e-mail until"), null=True, blank=True)
     # A digest (e.g. one per recipient per deadline sweep) has a key unique per recipient, so a rerun
     # cannot tell anyone twice, and its items (JSON, the writer's own format) listed on its own page.
     digest_key = models.CharField(max_length=64, blank=True)

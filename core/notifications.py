@@ -49,8 +49,10 @@ def enqueue_outbox() -> None:
         )
 
 
-def notify_many(rows: list[tuple[int, str, str, str]], *, now: datetime.datetime | None = None) -> None:
-    """Outbox rows (recipient id, title, body, url) for bulk work such as the deadline sweep.
+def notify_many(rows: list[tuple], *, now: datetime.datetime | None = None) -> None:
+    """Outbox rows (recipient id, title, body, url[, e-mail until]) for bulk work such as the deadline sweep.
+
+    The optional fifth value is the last day the e-mail may go out (a "due soon" notice's due date).
 
     On PostgreSQL one INSERT ... SELECT unnest(...): building hundreds of thousands of model
     instances for bulk_create costs more than the database work itself.
@@ -58,26 +60,31 @@ def notify_many(rows: list[tuple[int, str, str, str]], *, now: datetime.datetime
     if not rows:
         return
     now = now or timezone.now()
+    rows = [row if len(row) == 5 else (*row, None) for row in rows]
     transaction.on_commit(enqueue_outbox)
     if connection.vendor != "postgresql":
         Notification.objects.bulk_create(
-            [Notification(recipient_id=r, title=t, body=b, url=u, created_at=now) for r, t, b, u in rows],
+            [
+                Notification(recipient_id=r, title=t, body=b, url=u, email_until=e, created_at=now)
+                for r, t, b, u, e in rows
+            ],
             batch_size=2000,
         )
         return
-    recipients, titles, bodies, urls = map(list, zip(*rows, strict=True))
+    recipients, titles, bodies, urls, until = map(list, zip(*rows, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Notification._meta.db_table} "  # noqa: S608 - table name from the model
-            "(recipient_id, title, body, url, created_at, email_status, email_attempts, digest_key, items) "
-            "SELECT r, t, b, u, %s, %s, 0, '', '[]'::jsonb "
-            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS x(r, t, b, u)",
-            [now, Notification.EmailStatus.PENDING, recipients, titles, bodies, urls],
+            "(recipient_id, title, body, url, email_until, created_at, email_status, email_attempts, "
+            "digest_key, items) "
+            "SELECT r, t, b, u, e, %s, %s, 0, '', '[]'::jsonb "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::date[]) AS x(r, t, b, u, e)",
+            [now, Notification.EmailStatus.PENDING, recipients, titles, bodies, urls, until],
         )
 
 
-def notify_digests(rows: list[tuple[int, str, str, str, str, list]], *, now: datetime.datetime | None = None) -> None:
-    """Digest rows (recipient id, title, body, url, digest key, items): one per recipient and key.
+def notify_digests(rows: list[tuple], *, now: datetime.datetime | None = None) -> None:
+    """Digest rows (recipient id, title, body, url, digest key, items[, e-mail until]): one per recipient and key.
 
     A few hundred rows per sweep, so the ORM; a row whose (recipient, key) exists is skipped, which
     makes a repeated digest harmless even without the caller's own guard.
@@ -85,11 +92,14 @@ def notify_digests(rows: list[tuple[int, str, str, str, str, list]], *, now: dat
     if not rows:
         return
     now = now or timezone.now()
+    rows = [row if len(row) == 7 else (*row, None) for row in rows]
     transaction.on_commit(enqueue_outbox)
     Notification.objects.bulk_create(
         [
-            Notification(recipient_id=r, title=t[:200], body=b, url=u, digest_key=k, items=i, created_at=now)
-            for r, t, b, u, k, i in rows
+            Notification(
+                recipient_id=r, title=t[:200], body=b, url=u, digest_key=k, items=i, email_until=e, created_at=now
+            )
+            for r, t, b, u, k, i, e in rows
         ],
         ignore_conflicts=True,
         batch_size=500,

@@ -20,6 +20,7 @@ def outbox_send_pending(*, batch: int = BATCH) -> int:
     """
     Status = Notification.EmailStatus
     sent, last_id = 0, 0
+    today = timezone.localdate()
     while True:
         with transaction.atomic():
             rows = list(
@@ -32,8 +33,15 @@ def outbox_send_pending(*, batch: int = BATCH) -> int:
                 return sent
             last_id = rows[-1].pk
             for row in rows:
+                if row.email_until and row.email_until < today:
+                    # A "due soon" notice queued while the outbox was down must not arrive once the
+                    # case is overdue: the sweep's overdue notice says what is true now.
+                    row.email_status = Status.STALE
+                    continue
                 address = row.recipient.email if row.recipient_id else row.email
                 if not address:
+                    # Visible to the administrator (admin filter and index count), not silently lost.
+                    logger.warning("Notification %s not e-mailed: no address", row.pk)
                     row.email_status = Status.SKIPPED
                     continue
                 try:

@@ -27,6 +27,7 @@ class CalculatorForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = active_rules()
+        self.fields["rule"].label_from_instance = lambda rule: rule.name  # the name, not the code, for citizens
         self.fields["rule"].error_messages["invalid_choice"] = _("Unknown deadline rule.")
         self.fields["start"].error_messages["invalid"] = _("Enter the start date as dd/mm/yyyy.")
 
@@ -61,4 +62,6 @@ class CalculatorForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

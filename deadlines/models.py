@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import ChainedModel
 from petitions.models import Kind
@@ -18,7 +19,7 @@ class CalendarException(models.Model):
         WORKING_DAY = "working_day", _("Make-up working day")
 
     date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("calendar day", "kind"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -290,7 +290,10 @@ def sweep_digest(*, run: SweepRun, recipients: Recipients, rows: list[DigestRow]
         cases.sort(key=lambda r: (-r[1], r[6], r[0]))
         title, body = _digest_text(cases, page_url)
         items = [[r[0], r[1]] for r in cases]
-        digests.append((user_id, title, body, page_url, key, items))
+        # A digest of "due soon" cases only is worthless, even misleading, once the first of them is
+        # past due: the outbox does not send it after that day (core.services_outbox).
+        until = min(r[6] for r in cases) if all(r[1] == Level.DUE_SOON for r in cases) else None
+        digests.append((user_id, title, body, page_url, key, items, until))
     with transaction.atomic():
         if not SweepRun.objects.filter(pk=run.pk, digested_at__isnull=True).update(digested_at=timezone.now()):
             return 0  # digested already

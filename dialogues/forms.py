@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,7 @@ class ScheduleForm(forms.Form):
         label=_("Petitions (tracking codes)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         help_text=_("One or more tracking codes, separated by commas or new lines."),
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -55,18 +57,22 @@ class ScheduleForm(forms.Form):
     what_to_bring = forms.CharField(
         label=_("What to bring"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
-    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
     chair = StaffChoiceField(label=_("Chair"), queryset=User.objects.none())
     delegate_reason = forms.CharField(
         label=_("Reason for delegating"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         help_text=_("Required when the head of the unit does not chair in person."),
     )
     other_participants = forms.CharField(
         label=_("Handling body and related parties"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
         help_text=_("One per line: name and role."),
     )
 
@@ -127,6 +133,13 @@ class MinutesForm(forms.ModelForm):
         model = Minutes
         fields = ["attendees", "citizen_statements", "authority_statements", "agreed", "disputed"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the model's text fields are unbounded; a form is not
+            field.max_length = 20000
+            field.widget.attrs["maxlength"] = "20000"
+            field.validators.append(MaxLengthValidator(20000))
 
 
 class FollowUpForm(forms.Form):
@@ -207,7 +220,7 @@ class HotspotFilterForm(forms.Form):
 class ConfirmForm(forms.Form):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,7 +230,7 @@ class ConfirmForm(forms.Form):
 class FlagForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     title = forms.CharField(label=_("Matter"), max_length=200)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
     owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
 

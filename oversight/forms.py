@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import date_input
 from core.models import Unit, User
@@ -52,7 +53,7 @@ class ScopeForm(forms.Form):
 
 
 class FindingForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=FindingKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("inspection finding", "Kind"), choices=FindingKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
     responsibility = forms.CharField(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import ChainedModel
 from core.models import Unit
@@ -45,7 +46,7 @@ class Finding(models.Model):
         related_name="+",
         verbose_name=_("case it arose from"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=FindingKind.choices)
+    kind = models.CharField(pgettext_lazy("inspection finding", "kind"), max_length=20, choices=FindingKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what was found"))
     responsibility = models.TextField(_("responsibility concluded"))

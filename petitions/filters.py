@@ -5,6 +5,7 @@ from django.db.models import IntegerField, OuterRef, Subquery
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role, User
@@ -72,6 +73,14 @@ def worst_open_level() -> Subquery:
     )
 
 
+SORT_LABELS = {
+    "received_at": _("Date received"),
+    "status": _("Status"),
+    "kind": _("Kind"),
+    "title": _("Subject"),
+}
+
+
 class PetitionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Kind.choices, widget=FastSelect)
@@ -104,11 +113,11 @@ class PetitionFilter(django_filters.FilterSet):
         label=_("Sort by"),
         widget=FastSelect,
         fields=(("received_at", "received_at"), ("status", "status"), ("kind", "kind"), ("title", "title")),
+        # Lazy labels for both directions: django-filter's own "%s (descending)" is formatted once at
+        # import, in whatever language is active then, and it has no Vietnamese catalogue.
         field_labels={
-            "received_at": _("Date received"),
-            "status": _("Status"),
-            "kind": _("Kind"),
-            "title": _("Subject"),
+            **SORT_LABELS,
+            **{f"-{field}": format_lazy(_("{} (descending)"), label) for field, label in SORT_LABELS.items()},
         },
     )
 

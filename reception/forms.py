@@ -94,6 +94,7 @@ class AdHocSessionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=TEXTAREA,
+        max_length=4000,
         help_text=_("E.g. a prominent, complex or prolonged case, many people, or a threat to public order."),
     )
 
@@ -201,6 +202,7 @@ class VisitForm(forms.Form):
         label=_("Representatives of the group"),
         widget=TEXTAREA,
         required=False,
+        max_length=2000,
         help_text=_(
             "One per line: full name, optionally followed by a comma and the 12-digit ID number. "
             "Groups of 5–10 people choose 1–2 representatives; more than 10 people up to 5."

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import ChainedModel
 from core.crypto import EncryptedTextField
@@ -116,7 +117,12 @@ class ReceptionSession(models.Model):
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
     place = models.CharField(_("place"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=SessionKind.choices, default=SessionKind.REGULAR)
+    kind = models.CharField(
+        pgettext_lazy("reception session", "kind"),
+        max_length=10,
+        choices=SessionKind.choices,
+        default=SessionKind.REGULAR,
+    )
     reason = models.TextField(_("reason for an ad-hoc session"), blank=True)
     capacity = models.PositiveSmallIntegerField(_("capacity (people)"), default=20)
     status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
@@ -214,17 +220,25 @@ class Booking(models.Model):
 class BookingEvent(models.Model):
     """Append-only history of a booking's status and session."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=10, choices=BookingStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=BookingStatus.choices)
-    from_session = models.ForeignKey(ReceptionSession, on_delete=models.PROTECT, null=True, related_name="+")
-    to_session = models.ForeignKey(ReceptionSession, on_delete=models.PROTECT, related_name="+")
-    message = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
+    from_status = models.CharField(_("from status"), max_length=10, choices=BookingStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=10, choices=BookingStatus.choices)
+    from_session = models.ForeignKey(
+        ReceptionSession, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("from session")
+    )
+    to_session = models.ForeignKey(
+        ReceptionSession, on_delete=models.PROTECT, related_name="+", verbose_name=_("to session")
+    )
+    message = models.TextField(_("message"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking history")
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_status} → {self.to_status}"

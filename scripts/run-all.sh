@@ -20,4 +20,6 @@ $($PY manage.py seed_demo --print-logins)
 
   Ctrl-C stops everything.
 TXT
-$PY manage.py runserver 127.0.0.1:8000
+# --insecure: static files are served by runserver even with DEBUG off (WhiteNoise serves them too
+# once collected; in development they are not collected).
+$PY manage.py runserver --insecure 127.0.0.1:8000

@@ -44,6 +44,7 @@ RULE_MIGRATIONS = (
     "deadlines.migrations.0004_written_notice_per_reception",
     "dialogues.migrations.0003_deadline_rules",
     "oversight.migrations.0002_finding_remedy_rule",
+    "deadlines.migrations.0008_rule_basis_in_vietnamese",
 )
 
 
