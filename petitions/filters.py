@@ -60,7 +60,7 @@ class FastSelectMultiple(FastSelect):
 
 def denormalized_levels() -> bool:
     """Whether `Petition.deadline_level` is kept by the database (the PostgreSQL trigger of deadlines
-    migration 0008); elsewhere (SQLite in development) the levels are read from the deadlines."""
+    migration 0009); elsewhere (SQLite in development) the levels are read from the deadlines."""
     return connection.vendor == "postgresql"
 
 

@@ -107,7 +107,7 @@ class Petition(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
     # The most urgent warning level (deadlines.Level, 0-3) of the petition's open deadlines, kept by a
-    # PostgreSQL trigger on deadlines_deadline (deadlines migration 0008), so every path that opens,
+    # PostgreSQL trigger on deadlines_deadline (deadlines migration 0009), so every path that opens,
     # raises, lowers or closes a clock (sweep, services, raw SQL) keeps it right. Only read on
     # PostgreSQL: the deadline-level filters and the overview's counts walk the partial indexes below.
     deadline_level = models.PositiveSmallIntegerField(_("most urgent deadline level"), default=0, editable=False)

@@ -283,7 +283,7 @@ def test_the_notifications_are_enqueued_after_commit(org, rules, django_capture_
     assert apply_async.called
 
 
-# --- The petition's most urgent level, kept by the database (deadlines migration 0008) -------------
+# --- The petition's most urgent level, kept by the database (deadlines migration 0009) -------------
 
 
 def _worst(petition):

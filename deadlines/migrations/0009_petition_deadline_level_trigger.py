@@ -64,7 +64,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("deadlines", "0007_sweep_run"),
+        ("deadlines", "0008_rule_basis_in_vietnamese"),
         ("petitions", "0013_petition_deadline_level"),
     ]
 

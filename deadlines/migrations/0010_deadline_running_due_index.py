@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('core', '0004_notification_email_recipient'),
-        ('deadlines', '0008_petition_deadline_level_trigger'),
+        ('deadlines', '0009_petition_deadline_level_trigger'),
         ('petitions', '0014_petition_level_unit_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
