@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run serve test bench lint format messages check-deploy backup restore clean pdf-libs
+.PHONY: run serve test bench lint typecheck format messages check-deploy backup restore clean pdf-libs
 
 $(VENV)/.installed-run: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with django-stubs on services, selectors and the access policy (files listed in pyproject.toml).
+typecheck: $(VENV)/.installed-dev
+	$(PY) -m mypy
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

@@ -50,7 +50,7 @@ def jurisdiction_for(user: User) -> Jurisdiction:
             ids = {uid for uid, path in units if path.startswith(m.unit.path)}
             by_role[m.role] = by_role.get(m.role, frozenset()) | ids
     jurisdiction = Jurisdiction(by_role=by_role)
-    user._jurisdiction = jurisdiction
+    user._jurisdiction = jurisdiction  # type: ignore[attr-defined]  # a per-request cache on the user
     return jurisdiction
 
 

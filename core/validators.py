@@ -35,6 +35,14 @@ def citizen_id_birth_year(value: str) -> int:
     return 1900 + 100 * (int(value[3]) // 2) + int(value[4:6])
 
 
+def destination_given_once(to_unit, to_body: str | None) -> bool:
+    """Forwarding names exactly one destination: a unit of the portal or an outside body, not both."""
+    return (to_unit is not None and to_unit != "") != bool((to_body or "").strip())
+
+
+DESTINATION_MESSAGE = _("Choose either a unit of the portal or name an outside body.")
+
+
 def validate_citizen_id(value: str) -> None:
     """The value as it will be stored: callers normalise typed input first (normalize_digits)."""
     value = value or ""
@@ -56,5 +64,5 @@ def validate_citizen_id(value: str) -> None:
 
 
 def validate_phone(value: str) -> None:
-    if not PHONE_RE.match((value or "").replace(" ", "").replace(".", "")):
+    if not PHONE_RE.match(normalize_digits(value)):
         raise ValidationError(_("Enter a Vietnamese phone number, e.g. 0912345678 or +84912345678."), code="phone")

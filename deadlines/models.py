@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.audit import ChainedModel
-from petitions.models import Kind
+from core.vocabulary import Kind
 
 
 class CalendarException(models.Model):

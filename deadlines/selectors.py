@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 
 from .calendar import WorkingCalendar
+from .dates import compute_due_dates, local_date
 from .models import Deadline, DeadlineRule, Level
 
 
@@ -42,8 +43,6 @@ def calculate(
     extensions: int = 0,
 ) -> dict:
     """What the public calculator shows: the due date, the length used and the holidays skipped."""
-    from .services import compute_due_dates
-
     cal = WorkingCalendar()
     dates = compute_due_dates(
         rule=rule, start=start, is_complex=is_complex, is_remote=is_remote, extensions=extensions, cal=cal
@@ -85,8 +84,6 @@ class FilingLimit:
 def filing_limit_for(petition) -> FilingLimit | None:
     """None when no limit applies (not a complaint, or the date the decision became known is not recorded)."""
     from django.utils.translation import gettext as _
-
-    from .services import compute_due_dates, local_date
 
     if petition.kind != "complaint":
         return None

@@ -5,6 +5,5 @@ from . import views
 app_name = "deadlines"
 urlpatterns = [
     path("han-xu-ly/", views.calculator, name="calculator"),
-    path("han-xu-ly/<int:pk>/gia-han/", views.extend, name="extend"),
     path("han-xu-ly/thong-bao/<str:key>/", views.digest, name="digest"),
 ]

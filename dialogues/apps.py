@@ -7,6 +7,9 @@ class DialoguesConfig(AppConfig):
     verbose_name = _("Dialogues and hotspots")
 
     def ready(self):
+        from .policy import register_permissions
+
+        register_permissions()
         # petitions must not import dialogues: the complaint rule and the invitations on the public
         # tracking answer join through petitions' hook registries.
         from petitions import hooks

@@ -20,7 +20,7 @@ from .workflow import (
 ORGANISERS = (Role.RECEPTION, Role.HANDLER, Role.HEAD)
 
 
-def can_schedule(user: User, unit_id: int) -> bool:
+def can_schedule(user: User, unit_id: int | None) -> bool:
     return jurisdiction_for(user).has_role(*ORGANISERS, unit_id=unit_id)
 
 
@@ -30,7 +30,7 @@ def is_chair_or_head(user: User, dialogue: Dialogue) -> bool:
 
 def dialogue_actions(user: User, dialogue: Dialogue, draft=None) -> set[str]:
     """The actions this user may take on this dialogue now (menus show exactly these)."""
-    allowed = set()
+    allowed: set[str] = set()
     organiser = jurisdiction_for(user).has_role(*ORGANISERS, unit_id=dialogue.unit_id)
     if not organiser:
         return allowed
@@ -77,7 +77,7 @@ def hotspot_actions(user: User, hotspot: Hotspot) -> set[str]:
     }
 
 
-def can_flag_hotspot(user: User, unit_id: int) -> bool:
+def can_flag_hotspot(user: User, unit_id: int | None) -> bool:
     return jurisdiction_for(user).has_role(*ORGANISERS, unit_id=unit_id)
 
 
@@ -87,3 +87,31 @@ def can_record_requirement(user: User, petition) -> bool:
     if jurisdiction.has_role(Role.HEAD, unit_id=petition.unit_id):
         return True
     return petition.handler_id == user.pk and jurisdiction.has_role(Role.HANDLER, unit_id=petition.unit_id)
+
+
+def _schedule(user: User, obj=None) -> bool:
+    return can_schedule(user, _unit_id(obj))
+
+
+def _flag_hotspot(user: User, obj=None) -> bool:
+    return can_flag_hotspot(user, _unit_id(obj))
+
+
+def _unit_id(obj) -> int | None:
+    return obj if obj is None or isinstance(obj, int) else obj.unit_id
+
+
+def register_permissions() -> None:
+    """Called from DialoguesConfig.ready(): the named permissions core.access answers."""
+    from core import access
+
+    access.register("dialogues.read", access.is_staff)
+    # Staff of the unit and of its ancestors see a dialogue or a hotspot (selectors narrow the same way).
+    access.register("dialogues.view", lambda user, obj: obj.unit_id in jurisdiction_for(user).unit_ids)
+    access.register("dialogues.schedule", _schedule)
+    access.register("dialogues.flag_hotspot", _flag_hotspot)
+    access.register("dialogues.close_action", can_close_action)
+    access.register("dialogues.record_requirement", can_record_requirement)
+    access.register("dialogues.organise", lambda user, dialogue: can_schedule(user, dialogue.unit_id))
+    access.register("dialogues.act", lambda user, dialogue: bool(dialogue_actions(user, dialogue)))
+    access.register("dialogues.hotspot_act", lambda user, hotspot: bool(hotspot_actions(user, hotspot)))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import access
 from core.decorators import staff_required
 from core.pdf import pdf_font, render_pdf
 from core.selectors import jurisdiction_for, unit_current_head
@@ -165,6 +166,8 @@ def dialogue_action(request, pk, action):
     if action not in DIALOGUE_POSTS:
         raise Http404
     dialogue = selectors.dialogue_detail(request.user, pk)
+    # Not an organiser of this unit (an inspector, a handler elsewhere): 403 before any form is read.
+    access.require(request.user, "dialogues.organise", dialogue)
     form = None
     try:
         if action == "reschedule":

@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from core import access
 from petitions.api import ErrorSerializer, PetitionListSerializer, StaffApiView
 
 from . import policy, selectors
@@ -89,6 +90,8 @@ class ScorecardSerializer(serializers.Serializer):
 
 
 class StaffScorecardApi(StaffApiView):
+    permission_classes = [*StaffApiView.permission_classes, access.drf_permission("oversight.view")]
+
     @extend_schema(
         parameters=[*SCOPE_PARAMETERS, HEAD_PARAMETER],
         responses={200: ScorecardSerializer, 400: ErrorSerializer, 404: ErrorSerializer},
@@ -144,6 +147,8 @@ class DeadlineCaseSerializer(serializers.Serializer):
 
 
 class StaffScorecardCasesApi(StaffApiView):
+    permission_classes = [*StaffApiView.permission_classes, access.drf_permission("oversight.view")]
+
     @extend_schema(
         parameters=[
             *SCOPE_PARAMETERS,
@@ -238,6 +243,8 @@ class StaffScorecardCasesApi(StaffApiView):
 
 
 class StaffComparisonApi(StaffApiView):
+    permission_classes = [*StaffApiView.permission_classes, access.drf_permission("oversight.view")]
+
     @extend_schema(
         parameters=SCOPE_PARAMETERS,
         responses={

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OversightConfig(AppConfig):
     name = "oversight"
     verbose_name = _("Oversight")
+
+    def ready(self):
+        from .policy import register_permissions
+
+        register_permissions()

@@ -37,7 +37,7 @@ def workspace_unit_ids(user: User) -> frozenset[int]:
     return ids
 
 
-def can_record_finding(user: User, unit_id: int) -> bool:
+def can_record_finding(user: User, unit_id: int | None) -> bool:
     return is_inspector(user, unit_id)
 
 
@@ -47,3 +47,34 @@ def can_remedy_finding(user: User, finding) -> bool:
     if finding.status != "open":
         return False
     return finding.unit.head_terms.filter(user=user, ended_on__isnull=True).exists()
+
+
+def _view(user: User, obj=None) -> bool:
+    return can_view_oversight(user, _unit_id(obj))
+
+
+def _record_finding(user: User, obj=None) -> bool:
+    return can_record_finding(user, _unit_id(obj))
+
+
+def _unit_id(obj) -> int | None:
+    return obj if obj is None or isinstance(obj, int) else obj.unit_id
+
+
+def _workspace(user: User, obj=None) -> bool:
+    """The workspace at all (no object), or one case or finding in it (`obj` carries `unit_id`)."""
+    if obj is None:
+        return can_use_workspace(user)
+    return obj.unit_id in workspace_unit_ids(user)
+
+
+def register_permissions() -> None:
+    """Called from OversightConfig.ready(): the named permissions core.access answers."""
+    from core import access
+
+    access.register("oversight.view", _view)
+    access.register("oversight.reports", _view)
+    access.register("oversight.workspace", _workspace)
+    # On a case (its unit) or a unit id.
+    access.register("oversight.record_finding", _record_finding)
+    access.register("oversight.remedy_finding", can_remedy_finding)

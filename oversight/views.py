@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from core import access
 from core.decorators import staff_required
 from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for, unit_current_head
@@ -51,8 +52,7 @@ def _rate_min_cases() -> int:
 def oversight_required(view):
     @staff_required
     def wrapper(request, *args, **kwargs):
-        if not policy.can_view_oversight(request.user):
-            raise PermissionDenied
+        access.require(request.user, "oversight.view")
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -63,8 +63,7 @@ def oversight_required(view):
 def workspace_required(view):
     @staff_required
     def wrapper(request, *args, **kwargs):
-        if not policy.can_use_workspace(request.user):
-            raise PermissionDenied
+        access.require(request.user, "oversight.workspace")
         return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
@@ -117,7 +116,7 @@ def overview(request):
             "hotspot_counts": [(s, HotspotStatus(s).label, n) for s, n in hotspot_counts.items()],
             "actions_due": actions,
             "actions_total": actions_total,
-            "can_oversee": policy.can_view_oversight(user),
+            "can_oversee": access.may(user, "oversight.view"),
             "today": today,
         },
     )
@@ -423,7 +422,7 @@ def case(request, pk):
             "findings": list(selectors.findings_visible_to(request.user).filter(petition=petition)),
             # The record was not rewritten: its history, reveals and escalations re-hashed (issue 14).
             "integrity": integrity.case_integrity(petition),
-            "can_record": policy.can_record_finding(request.user, petition.unit_id),
+            "can_record": access.may(request.user, "oversight.record_finding", petition),
             "today": timezone.localdate(),
         },
     )
@@ -539,8 +538,7 @@ def findings(request):
 def finding_create(request, pk):
     """An inspector records a finding against the unit of a case and its head."""
     petition = selectors.case_for_workspace(request.user, pk)
-    if not policy.can_record_finding(request.user, petition.unit_id):
-        raise PermissionDenied
+    access.require(request.user, "oversight.record_finding", petition)
     rule = DeadlineRule.objects.filter(code=services.REMEDY_RULE).first()
     default_due = compute_due_dates(rule=rule, start=timezone.localdate()).due_date if rule else None
     form = FindingForm(request.POST or None, default_due=default_due)
@@ -565,7 +563,7 @@ def finding_create(request, pk):
 @workspace_required
 def finding_detail(request, pk):
     finding = selectors.finding_detail(request.user, pk)
-    can_remedy = policy.can_remedy_finding(request.user, finding)
+    can_remedy = access.may(request.user, "oversight.remedy_finding", finding)
     form = RemedyForm(request.POST or None) if can_remedy else None
     if request.method == "POST":
         if not can_remedy:

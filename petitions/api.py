@@ -1,7 +1,8 @@
 """Petitions under /api/v1/: public filing, tracking and statistics; staff caseload, detail,
 transitions and the national-database export. Views are thin: selectors read, services write."""
 
-import json
+import csv
+import io
 
 from django.contrib.auth import authenticate
 from django.urls import path
@@ -19,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core import access
+from core.exports import formula_guard
 from core.models import Unit
 from core.ratelimit import ALL_METHODS, failure_guarded, ratelimit
 from core.selectors import jurisdiction_for
@@ -545,6 +548,11 @@ class StaffPetitionTransitionsApi(StaffApiView):
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}
         action = data.pop("action")
+        if not access.may(request.user, f"petitions.{action}", petition):
+            # No role for this action on this petition: refused like the page (403), not a rule broken.
+            return Response(
+                {"detail": _("You are not allowed to do this on this petition.")}, status=status.HTTP_403_FORBIDDEN
+            )
         if action not in services.allowed_actions(user=request.user, petition=petition):
             if not action_possible_in(action, petition.status):
                 message = _("“%(action)s” is not possible while the petition is “%(status)s”.") % {
@@ -567,12 +575,33 @@ class StaffPetitionTransitionsApi(StaffApiView):
 
 
 class CSVRenderer(BaseRenderer):
+    """Lets a client that asks for text/csv reach the export. The export itself is streamed by
+    petitions.exports; DRF renders only what it answers itself (a refusal, bad filters), and those
+    come out as CSV too: one `field,message` row per message."""
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return json.dumps(data, default=str).encode() if data is not None else b""
+        if data is None:
+            return b""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for field, messages in _flatten(data):
+            writer.writerow([field, formula_guard(messages)])
+        return out.getvalue().encode()
+
+
+def _flatten(data, prefix=""):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list | tuple):
+        for value in data:
+            yield from _flatten(value, prefix)
+    else:
+        yield prefix, str(data)
 
 
 class StaffExportApi(StaffApiView):

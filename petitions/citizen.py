@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deadlines.dates import compute_due_dates, local_date
 from deadlines.models import Deadline, DeadlineRule
-from deadlines.services import compute_due_dates, local_date
 
 from .models import Attachment, Kind, Petition
 from .workflow import Status

@@ -12,13 +12,13 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.exports import formula_guard
 from core.models import Unit, User
 
 from . import selectors
 from .models import Petition
 
 CHUNK_SIZE = 500
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header() -> list[str]:
@@ -48,8 +48,7 @@ def _date(value) -> str:
 
 def _safe(value) -> str:
     """Spreadsheets run cells that start like a formula; a leading apostrophe keeps them text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return formula_guard("" if value is None else str(value))
 
 
 def row(petition: Petition) -> list[str]:

@@ -8,7 +8,13 @@ from core.forms import MultipleFileField, date_input
 from core.models import Unit
 from core.selectors import units_visible_to
 from core.uploads import validate_upload, validate_uploads
-from core.validators import normalize_digits, validate_citizen_id, validate_phone
+from core.validators import (
+    DESTINATION_MESSAGE,
+    destination_given_once,
+    normalize_digits,
+    validate_citizen_id,
+    validate_phone,
+)
 
 from .models import Channel, Kind, Obstacle, Petition, normalize_tracking_code
 from .selectors import handler_choices, petitions_visible_to
@@ -269,8 +275,8 @@ class ForwardForm(ReasonForm):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("to_unit")) == bool((data.get("to_body") or "").strip()):
-            raise ValidationError(_("Choose either a unit of the portal or name an outside body."))
+        if not destination_given_once(data.get("to_unit"), data.get("to_body")):
+            raise ValidationError(DESTINATION_MESSAGE)
         return data
 
 

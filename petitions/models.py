@@ -11,6 +11,7 @@ from core.audit import ChainedModel
 from core.crypto import EncryptedTextField
 from core.files import encrypted_storage
 from core.models import Unit
+from core.vocabulary import Kind  # re-exported: `from petitions.models import Kind` keeps working
 
 from .workflow import Action, Status
 
@@ -34,13 +35,6 @@ def normalize_tracking_code(text: str) -> str:
     if len(raw) != 10:
         return (text or "").strip().upper()
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-class Kind(models.TextChoices):
-    COMPLAINT = "complaint", _("Complaint")
-    DENUNCIATION = "denunciation", _("Denunciation")
-    RECOMMENDATION = "recommendation", _("Recommendation")
-    REFLECTION = "reflection", _("Reflection")
 
 
 class Channel(models.TextChoices):

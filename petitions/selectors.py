@@ -15,7 +15,8 @@ from core.models import Role, Unit, User
 from core.selectors import jurisdiction_for
 
 from .models import Attachment, IdentityReveal, Petition, PetitionHistory, PetitionNote, normalize_tracking_code
-from .services import access_key_digest, may_reveal_identity, normalize_for_search
+from .policy import may_reveal_identity
+from .text import access_key_digest, normalize_for_search
 from .workflow import OPEN_STATUSES, Status
 
 

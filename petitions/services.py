@@ -1,11 +1,11 @@
 """Every write to a petition goes through here: checks, a conditional update, a history row."""
 
 import datetime
-import hashlib
 import hmac
 import secrets
-import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from core.audit import chain_create
 from core.crypto import blind_index
 from core.models import Role, Unit, User
-from core.selectors import jurisdiction_for, unit_current_head
-from deadlines import services as deadline_services
+from core.selectors import jurisdiction_for
+from core.validators import DESTINATION_MESSAGE, destination_given_once
 from deadlines.selectors import filing_limit_for
 
-from . import hooks, notifications
+from . import clocks, hooks, notifications
 from .models import (
     CODE_ALPHABET,
     Attachment,
@@ -33,8 +33,11 @@ from .models import (
     PetitionNote,
     PetitionRead,
 )
+
+# Re-exported: callers and other branches reach these through `petitions.services` too.
+from .policy import allowed_actions, may_lift_protection, may_reveal_identity
+from .text import access_key_digest, normalize_for_search
 from .workflow import (
-    ACTION_ROLES,
     ACTION_TARGET,
     REASON_REQUIRED,
     Action,
@@ -55,29 +58,6 @@ class PetitionerData:
     phone: str = ""
     email: str = ""
     address: str = ""
-
-
-def access_key_digest(code: str, key: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{code}:{key.strip().upper()}".encode(), hashlib.sha256).hexdigest()
-
-
-def normalize_for_search(text: str) -> str:
-    """Lower case without diacritics, so "Nguyễn" is found by "nguyen"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
-
-
-def allowed_actions(*, user: User, petition: Petition) -> list[str]:
-    """The actions this user may take on this petition now, in the order of Action."""
-    jurisdiction = jurisdiction_for(user)
-    result = []
-    for action in Action.values:
-        roles = {r for r in ACTION_ROLES[action] if jurisdiction.has_role(r, unit_id=petition.unit_id)}
-        if roles == {Role.HANDLER} and petition.handler_id != user.pk:
-            roles = set()
-        if roles and action_possible_in(action, petition.status):
-            result.append(action)
-    return result
 
 
 def _ensure_can(user: User, petition: Petition, action: str) -> None:
@@ -129,9 +109,7 @@ def _transition(petition: Petition, *, to_status: str, action: str, actor: User 
         setattr(petition, name, value)
     petition.status, petition.status_changed_at = to_status, now
     _record(petition, action, actor, reason, from_status=from_status, to_status=to_status, is_public=True)
-    moved = deadline_services.deadlines_on_status_change(
-        petition=petition, from_status=from_status, to_status=to_status
-    )
+    moved = clocks.deadlines_on_status_change(petition=petition, from_status=from_status, to_status=to_status)
     for text in moved:
         _record(petition, "deadline", actor, text, is_public=True)
     notifications.status_changed(petition=petition)
@@ -157,7 +135,7 @@ def petition_submit(
     people_count: int = 1,
     citizen: User | None = None,
     created_by: User | None = None,
-    uploads: list[tuple] = (),
+    uploads: Sequence[tuple] = (),
     is_anonymous: bool = False,
     confidential: bool = False,
     forwarded_from: Petition | None = None,
@@ -219,7 +197,7 @@ def petition_submit(
         to_status=Status.RECEIVED,
         at=petition.received_at,
     )
-    deadline_services.deadlines_on_receipt(petition=petition)
+    clocks.deadlines_on_receipt(petition=petition)
     notifications.petition_received(petition=petition)
     if petitioner.email.strip():
         notifications.filing_confirmed(petition=petition, access_key=access_key, address=petitioner.email.strip())
@@ -348,7 +326,7 @@ def petition_classify(
     if gains_protection:
         Petitioner.objects.filter(petition=petition).update(name_search="")
         _record(petition, "protect", actor, _("The petition was reclassified as a denunciation."))
-    deadline_services.deadlines_on_reclassify(petition=petition)
+    clocks.deadlines_on_reclassify(petition=petition)
     return petition
 
 
@@ -362,7 +340,7 @@ def petition_accept(*, petition: Petition, actor: User, reason: str = "", late_o
             _("An anonymous denunciation is not handled as a denunciation: file it as information instead.")
         )
     limit = filing_limit_for(petition)
-    fields = {"accepted_at": timezone.now()}
+    fields: dict[str, Any] = {"accepted_at": timezone.now()}
     if limit is not None and not limit.admissible:
         if not limit.excusable:
             raise PetitionError(limit.message)
@@ -389,8 +367,8 @@ def petition_forward(
     """Forward to a unit of the portal (a new linked petition is opened there) or to an outside body."""
     _ensure_can(actor, petition, Action.FORWARD)
     reason = _require_reason(Action.FORWARD, reason)
-    if (to_unit is None) == (not to_body.strip()):
-        raise PetitionError(_("Choose either a unit of the portal or name an outside body."))
+    if not destination_given_once(to_unit, to_body):
+        raise PetitionError(DESTINATION_MESSAGE)
     if to_unit is not None and to_unit.pk == petition.unit_id:
         raise PetitionError(_("A petition cannot be forwarded to its own unit."))
     _transition(
@@ -563,17 +541,6 @@ def petition_citizen_withdraw(*, petition: Petition, citizen: User, reason: str)
     return _transition(petition, to_status=Status.WITHDRAWN, action=Action.WITHDRAW, actor=citizen, reason=reason)
 
 
-def may_reveal_identity(*, user: User, petition: Petition) -> bool:
-    """Only the assigned handler and the current head of the petition's unit may see a denouncer."""
-    if not user.is_authenticated or not jurisdiction_for(user).is_staff:
-        return False
-    if petition.handler_id is not None and petition.handler_id == user.pk:
-        return jurisdiction_for(user).has_role(Role.HANDLER, Role.HEAD, unit_id=petition.unit_id)
-    if not jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id):
-        return False
-    return _is_current_head(user, petition)
-
-
 @transaction.atomic
 def petition_protection_lift(*, petition: Petition, actor: User, reason: str) -> Petition:
     """Lift a petitioner's identity protection: only the current head of the unit, with a recorded reason."""
@@ -595,18 +562,6 @@ def petition_protection_lift(*, petition: Petition, actor: User, reason: str) ->
         Petitioner.objects.filter(pk=source.pk).update(name_search=normalize_for_search(source.full_name)[:150])
     _record(petition, "unprotect", actor, reason)
     return petition
-
-
-def may_lift_protection(*, user: User, petition: Petition) -> bool:
-    """Lifting protection is the current head's decision alone (Decree 31/2019)."""
-    if not user.is_authenticated or not jurisdiction_for(user).has_role(Role.HEAD, unit_id=petition.unit_id):
-        return False
-    return _is_current_head(user, petition)
-
-
-def _is_current_head(user: User, petition: Petition) -> bool:
-    head = unit_current_head(petition.unit)
-    return head is not None and head.pk == user.pk
 
 
 @transaction.atomic

@@ -24,5 +24,7 @@ urlpatterns = [
     path("can-bo/don/<int:pk>/danh-tinh/", views.petitioner_reveal, name="reveal"),
     path("can-bo/don/<int:pk>/bo-bao-mat/", views.petition_protection_lift, name="unprotect"),
     path("can-bo/don/<int:pk>/<str:action>/", views.petition_action, name="action"),
+    # A denunciation's deadline extension (the view lives here: the deadline engine is generic).
+    path("han-xu-ly/<int:pk>/gia-han/", views.deadline_extend, name="deadline_extend"),
     path("tep/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.exports import formula_guard
+
 from .models import Outcome
 
 CHUNK = 500
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def headers() -> list[str]:
@@ -76,11 +77,7 @@ def book_rows(visits):
         ]
 
 
-def _safe(value):
-    """Spreadsheets run cells that start like a formula; typed text must stay text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+_safe = formula_guard  # typed text must stay text (core/exports.py)
 
 
 def book_csv(visits) -> str:

@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import date_input
 from core.models import Unit, User
-from core.validators import CITIZEN_ID_RE, validate_citizen_id, validate_phone
+from core.validators import (
+    CITIZEN_ID_RE,
+    DESTINATION_MESSAGE,
+    destination_given_once,
+    normalize_digits,
+    validate_citizen_id,
+    validate_phone,
+)
 from petitions.models import Kind
 
 from .models import Direction, RefusalReason
@@ -19,8 +26,7 @@ DATE = date_input()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def _clean_phone(value: str) -> str:
-    return (value or "").replace(" ", "").replace(".", "")
+_clean_phone = normalize_digits
 
 
 class BookingForm(forms.Form):
@@ -268,8 +274,8 @@ class ForwardForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("to_unit")) == bool((data.get("to_body") or "").strip()):
-            raise ValidationError(_("Choose either a unit of the portal or name an outside body."))
+        if not destination_given_once(data.get("to_unit"), data.get("to_body")):
+            raise ValidationError(DESTINATION_MESSAGE)
         return data
 
 

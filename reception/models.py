@@ -452,3 +452,42 @@ class WrittenAnswer(models.Model):
 
     def __str__(self):
         return f"{self.conclusion.visit} – {self.answered_on:%d/%m/%Y}"
+
+
+class SessionHistory(models.Model):
+    """Append-only: every change of a session's status (held, cancelled), who made it and why."""
+
+    session = models.ForeignKey(ReceptionSession, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=10, choices=SessionStatus.choices)
+    to_status = models.CharField(max_length=10, choices=SessionStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("session history entry")
+        verbose_name_plural = _("session history")
+
+    def __str__(self):
+        return f"{self.session_id}: {self.from_status} → {self.to_status}"
+
+
+class VisitHistory(models.Model):
+    """Append-only: the decision on a visit's handling (guided, forwarded, refused, petition registered)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=20)
+    from_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    to_outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("visit history entry")
+        verbose_name_plural = _("visit history")
+
+    def __str__(self):
+        return f"{self.visit_id}: {self.to_outcome}"

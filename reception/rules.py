@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+# The head's written notice of a conclusion (Regulation 11): a deadline rule code, a contract.
+WRITTEN_NOTICE = "reg11.written_notice"
+
 
 @dataclass(frozen=True)
 class RepresentativeRule:

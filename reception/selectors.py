@@ -28,8 +28,8 @@ from .models import (
     VisitIdentityReveal,
     VisitRepresentative,
 )
-from .rules import required_sessions_in_month
-from .services import READ_ROLES, WRITE_ROLES, WRITTEN_NOTICE, head_on
+from .policy import READ_ROLES, WRITE_ROLES
+from .rules import WRITTEN_NOTICE, required_sessions_in_month
 
 PUBLIC_HORIZON_DAYS = 60
 
@@ -190,6 +190,18 @@ def sessions_for_visit(user: User, *, include: int | None = None) -> QuerySet[Re
         .select_related("unit")
         .order_by("-date", "start_time")
     )
+
+
+def head_on(unit_id: int, day: datetime.date) -> int | None:
+    """The id of whoever was head of the unit on that day."""
+    term = (
+        UnitHeadTerm.objects.filter(unit_id=unit_id, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .order_by("-started_on")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    return term
 
 
 def head_on_date(unit: Unit, day: datetime.date) -> User | None:

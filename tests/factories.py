@@ -53,3 +53,21 @@ def make_petition_with_key(unit: Unit, *, kind: str = Kind.COMPLAINT, citizen=No
         petitioner=petition_services.PetitionerData(**data),
         citizen=citizen,
     )
+
+
+def filing_payload(org, *, api: bool = False, **overrides) -> dict:
+    """What a citizen types into the filing form (or posts to the API: the unit by its code)."""
+    data = {
+        "kind": "complaint",
+        "unit": org.commune.code if api else org.commune.pk,
+        "title": "Khiếu nại việc cấp giấy chứng nhận",
+        "content": "Tôi đề nghị xem xét lại.",
+        "full_name": "Nguyễn Thị Hoa",
+        "id_number": "001190000123",
+        "phone": "0912 345 678",
+        "address": "Ba Đình, Hà Nội",
+    }
+    if not api:
+        data.update(email="", people_count=1)
+    data.update(overrides)
+    return data

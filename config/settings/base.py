@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "reception",
     "dialogues",
     "oversight",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -2,22 +2,11 @@ import pytest
 from django.urls import reverse
 
 from petitions.models import Kind, Petition
-from tests.factories import make_petition, make_petition_with_key
+from tests.factories import filing_payload, make_petition, make_petition_with_key
 
 
 def filing(org, **overrides):
-    data = {
-        "kind": "complaint",
-        "unit": org.commune.code,
-        "title": "Khiếu nại việc cấp giấy chứng nhận",
-        "content": "Tôi đề nghị xem xét lại.",
-        "full_name": "Nguyễn Thị Hoa",
-        "id_number": "001190000123",
-        "phone": "0912 345 678",
-        "address": "Ba Đình, Hà Nội",
-    }
-    data.update(overrides)
-    return data
+    return filing_payload(org, api=True, **overrides)
 
 
 def test_filing_returns_code_and_key_that_track_the_petition(api, org):

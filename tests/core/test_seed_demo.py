@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
-from core.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 from deadlines.models import Deadline
+from demo.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 from petitions.models import Petition
 from petitions.workflow import Status
 from reception.models import ReceptionSession, Visit

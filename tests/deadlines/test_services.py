@@ -8,10 +8,10 @@ from deadlines.services import (
     DeadlineError,
     calendar_exception_delete,
     calendar_exception_save,
-    deadline_extend,
     deadlines_recompute_open,
 )
 from petitions import services as petition_services
+from petitions.clocks import deadline_extend
 from petitions.models import Channel, Kind
 
 from ..factories import make_petition

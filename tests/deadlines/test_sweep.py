@@ -11,9 +11,10 @@ from django.urls import reverse
 from core.models import Notification
 from deadlines import services_sweep
 from deadlines.models import Deadline, Escalation, Level
-from deadlines.services import deadline_extend, deadlines_recompute_open
+from deadlines.services import deadlines_recompute_open
 from deadlines.services_sweep import deadlines_sweep
 from petitions import services as petition_services
+from petitions.clocks import deadline_extend
 from petitions.models import Kind, Petition
 
 from ..factories import make_petition

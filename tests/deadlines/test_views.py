@@ -102,16 +102,16 @@ def resolution(org, rules):
 
 def test_a_head_extends_from_the_petition_page(client, org, resolution):
     client.force_login(org.head)
-    response = client.post(reverse("deadlines:extend", args=[resolution.pk]), {"reason": "Vụ việc phức tạp"})
+    response = client.post(reverse("petitions:deadline_extend", args=[resolution.pk]), {"reason": "Vụ việc phức tạp"})
     assert response.status_code == 302
     assert Extension.objects.filter(deadline=resolution, decided_by=org.head).exists()
 
 
 def test_others_cannot_extend(client, org, resolution):
     client.force_login(org.handler)
-    client.post(reverse("deadlines:extend", args=[resolution.pk]), {"reason": "x"})
+    client.post(reverse("petitions:deadline_extend", args=[resolution.pk]), {"reason": "x"})
     client.force_login(org.outsider)
-    assert client.post(reverse("deadlines:extend", args=[resolution.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("petitions:deadline_extend", args=[resolution.pk]), {"reason": "x"}).status_code == 404
     assert not Extension.objects.exists()
 
 
@@ -125,4 +125,4 @@ def test_the_extend_form_renders_for_a_denunciation(org, resolution, rf):
         },
         request=request,
     )
-    assert reverse("deadlines:extend", args=[resolution.pk]) in html
+    assert reverse("petitions:deadline_extend", args=[resolution.pk]) in html

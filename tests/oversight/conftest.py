@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from core import services as core_services
 from core.models import Role
-from deadlines import services as deadline_services
 from deadlines.models import Deadline, DeadlineRule
+from petitions import clocks as petition_clocks
 from petitions import services
 from petitions.models import Kind, Petition
 from reception import services as reception_services
@@ -116,7 +116,7 @@ def quarter(org, remedy_rule):
         )
     with time_machine.travel(at("2026-02-02"), tick=False):
         resolution = Deadline.objects.get(petition=p4, rule__code="denunciation.resolution")
-        deadline_services.deadline_extend(deadline=resolution, actor=head_a, reason="Vụ việc phức tạp")
+        petition_clocks.deadline_extend(deadline=resolution, actor=head_a, reason="Vụ việc phức tạp")
     with time_machine.travel(at("2026-02-05"), tick=False):
         oversight_services.finding_remedy(actor=head_a, finding=f1, note="Đã giao xử lý, có báo cáo.")
     with time_machine.travel(at("2026-02-10"), tick=False):

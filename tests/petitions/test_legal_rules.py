@@ -12,9 +12,10 @@ from django.urls import reverse
 from core import services as core_services
 from core.selectors import jurisdiction_for
 from deadlines.models import Deadline, Level
-from deadlines.services import DeadlineError, can_extend, deadline_extend
+from deadlines.services import DeadlineError
 from deadlines.services_sweep import deadlines_sweep
 from petitions import services
+from petitions.clocks import can_extend, deadline_extend
 from petitions.models import Kind, Obstacle, Petition, PetitionHistory
 from petitions.services import PetitionerData, PetitionError
 from petitions.workflow import Status

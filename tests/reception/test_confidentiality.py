@@ -147,7 +147,7 @@ def test_the_reveal_needs_a_reason_and_is_logged_append_only(client, org, now_mo
     # Someone else cannot reveal, even by posting directly.
     client.force_login(org.city_head)
     response = client.post(reverse("reception:visit_reveal", args=[visit.pk]), {"reason": "Xem"})
-    assert response.status_code == 400 and NAME not in response.text
+    assert response.status_code == 403 and NAME not in response.text
     assert VisitIdentityReveal.objects.count() == 1
 
 

@@ -415,3 +415,14 @@ def test_ad_hoc_session_form_explains_bad_input_and_creates_the_session(client, 
     session = org.commune.reception_sessions.get()
     assert response.url == reverse("reception:session_detail", args=[session.pk])
     assert (session.kind, session.capacity) == ("ad_hoc", 30)
+
+
+def test_citizen_lookup_refreshes_in_place_with_htmx(client, org, now_monday):
+    visit = _visit(org)
+    _login(client, org.reception)
+    page = client.get(reverse("reception:citizen_lookup")).content.decode()
+    assert 'hx-post="' + reverse("reception:citizen_lookup") + '"' in page
+    response = client.post(reverse("reception:citizen_lookup"), {"id_number": "001085012345"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html and 'id="citizen-lookup"' in html
+    assert response.context["returning"].visits == [visit]

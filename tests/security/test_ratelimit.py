@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.ratelimit import hit, parse_rate, ratelimit
 from petitions.models import Petition
-from tests.factories import make_petition_with_key
+from tests.factories import filing_payload, make_petition_with_key
 
 
 @pytest.mark.parametrize(("rate", "expected"), [("10/h", (10, 3600)), ("30/m", (30, 60)), ("5/15m", (5, 900))])
@@ -45,17 +45,7 @@ def test_the_decorator_counts_only_the_given_methods(settings):
 
 
 def filing(org):
-    return {
-        "kind": "complaint",
-        "unit": org.commune.pk,
-        "title": "Khiếu nại",
-        "content": "Nội dung",
-        "full_name": "Nguyễn Thị Hoa",
-        "id_number": "001190000123",
-        "phone": "0912345678",
-        "address": "Hà Nội",
-        "people_count": 1,
-    }
+    return filing_payload(org, phone="0912345678")
 
 
 def test_public_filing_page_is_limited_with_a_clear_page(client, org, settings):

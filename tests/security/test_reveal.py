@@ -70,7 +70,7 @@ def test_the_reveal_page_refuses_other_staff(client, org, denunciation):
     page = client.get(reverse("petitions:detail", args=[denunciation.pk])).content.decode()
     assert 'data-testid="reveal-form"' not in page
     response = client.post(reverse("petitions:reveal", args=[denunciation.pk]), {"reason": "Tò mò"})
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "Nguyễn Văn An" not in response.content.decode()
     assert not IdentityReveal.objects.exists()
     client.force_login(org.outsider)

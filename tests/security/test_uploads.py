@@ -3,23 +3,13 @@ from django.urls import reverse
 
 from petitions import services
 from petitions.models import Attachment, Petition
+from tests.factories import filing_payload
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def filing(org, upload):
-    return {
-        "kind": "complaint",
-        "unit": org.commune.pk,
-        "title": "Khiếu nại",
-        "content": "Nội dung",
-        "full_name": "Nguyễn Thị Hoa",
-        "id_number": "001190000123",
-        "phone": "0912345678",
-        "address": "Hà Nội",
-        "people_count": 1,
-        "attachments": [upload],
-    }
+    return filing_payload(org, phone="0912345678", attachments=[upload])
 
 
 def test_an_upload_over_the_size_limit_is_refused(client, org, settings):
