@@ -195,6 +195,13 @@ class Deadline(models.Model):
                 name="deadline_sweep_long_overdue",
             ),
             models.Index(fields=["rule", "start_date"], condition=Q(closed_at__isnull=True), name="deadline_open_rule"),
+            # The overview's "worst overdue cases": the running petition clocks, oldest due date first, so
+            # the first five of a jurisdiction are read off the index instead of sorting every open one.
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(closed_at__isnull=True, paused_at__isnull=True, petition__isnull=False),
+                name="deadline_running_due",
+            ),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ from deadlines.models import Deadline, Escalation, Level
 from dialogues import selectors as dialogue_selectors
 from dialogues.models import FollowUpAction
 from dialogues.workflow import ActionStatus, DialogueStatus, HotspotStatus
-from petitions.filters import worst_open_level
+from petitions.filters import denormalized_levels, worst_open_level
 from petitions.models import IdentityReveal, Petition, PetitionHistory
 from reception.models import ReceptionSession, SessionStatus, VisitIdentityReveal
 
@@ -122,7 +122,20 @@ def monthly_series(unit_ids, period: Period) -> list[dict]:
 
 
 def worst_level_counts(queryset: QuerySet[Petition]) -> dict[int, int]:
-    """How many petitions have their most urgent open deadline at each level (one query)."""
+    """How many petitions have their most urgent open deadline at each level (one query).
+
+    On PostgreSQL from the denormalized `Petition.deadline_level` (an index-only scan of the partial index
+    petition_level_unit, a few per cent of the petitions), the column the `worst_deadline` filter each
+    count opens reads; the correlated subquery per petition took 7.9 s at a million.
+    """
+    if denormalized_levels():
+        rows = (
+            queryset.filter(deadline_level__gte=Level.DUE_SOON)
+            .order_by()
+            .values("deadline_level")
+            .annotate(n=Count("*"))  # COUNT(*), not of id: an index-only scan of petition_level_unit
+        )
+        return {row["deadline_level"]: row["n"] for row in rows}
     rows = (
         queryset.annotate(worst_level=worst_open_level())
         .filter(worst_level__gt=Level.NONE)

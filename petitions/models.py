@@ -100,6 +100,11 @@ class Petition(models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # The most urgent warning level (deadlines.Level, 0-3) of the petition's open deadlines, kept by a
+    # PostgreSQL trigger on deadlines_deadline (deadlines migration 0009), so every path that opens,
+    # raises, lowers or closes a clock (sweep, services, raw SQL) keeps it right. Only read on
+    # PostgreSQL: the deadline-level filters and the overview's counts walk the partial indexes below.
+    deadline_level = models.PositiveSmallIntegerField(_("most urgent deadline level"), default=0, editable=False)
     decision_text = models.TextField(_("decision"), blank=True)
 
     duplicate_of = models.ForeignKey(
@@ -150,6 +155,20 @@ class Petition(models.Model):
             models.Index(fields=["unit", "status", "-received_at"], name="petition_unit_status"),
             models.Index(fields=["handler", "status"], name="petition_handler_status"),
             models.Index(fields=["-received_at", "-id"], name="petition_received"),
+            # One per warning level (due soon, overdue, long overdue): "open deadline at level >= L" in
+            # caseload order is a range scan of a few per cent of the petitions (docs/performance.md).
+            *(
+                models.Index(
+                    fields=["-received_at", "-id"],
+                    condition=Q(deadline_level__gte=level),
+                    name=f"petition_level_{level}",
+                )
+                for level in (1, 2, 3)
+            ),
+            # The overview's count by level over a jurisdiction: an index-only scan of the alert petitions.
+            models.Index(
+                fields=["deadline_level", "unit"], condition=Q(deadline_level__gte=1), name="petition_level_unit"
+            ),
         ]
 
     def __str__(self):

@@ -6,14 +6,16 @@ from unittest import mock
 import pytest
 import time_machine
 from django.db import connection, connections
+from django.urls import reverse
 
 from core.models import Notification
 from deadlines import services_sweep
 from deadlines.models import Deadline, Escalation, Level
+from deadlines.services import deadlines_recompute_open
 from deadlines.services_sweep import deadlines_sweep
 from petitions import services as petition_services
 from petitions.clocks import deadline_extend
-from petitions.models import Kind
+from petitions.models import Kind, Petition
 
 from ..factories import make_petition
 from .conftest import at
@@ -280,3 +282,79 @@ def test_the_notifications_are_enqueued_after_commit(org, rules, django_capture_
     ):
         services_sweep.deadlines_sweep(today=D(2026, 3, 17))
     assert apply_async.called
+
+
+# --- The petition's most urgent level, kept by the database (deadlines migration 0009) -------------
+
+
+def _worst(petition):
+    """The level stored on the petition, checked against the one its open deadlines give."""
+    stored = Petition.objects.values_list("deadline_level", flat=True).get(pk=petition.pk)
+    open_levels = Deadline.objects.filter(petition=petition, closed_at__isnull=True).values_list("level", flat=True)
+    assert stored == max(open_levels, default=Level.NONE)
+    return stored
+
+
+def _listed(client, **query):
+    return {p.pk for p in client.get(reverse("petitions:list"), query).context["page"].object_list}
+
+
+def _overview_counts(client):
+    return {level: n for level, _label, n in client.get(reverse("oversight:overview")).context["levels"]}
+
+
+def test_the_stored_worst_level_follows_sweep_pause_resume_and_close(org, rules, client):
+    first, second = _make_cases(org, n=2)
+    assert _worst(first) == _worst(second) == Level.NONE
+    deadlines_sweep(today=D(2026, 3, 11))
+    assert _worst(first) == _worst(second) == Level.DUE_SOON
+    deadlines_sweep(today=D(2026, 3, 17))
+    assert _worst(first) == _worst(second) == Level.OVERDUE
+    client.force_login(org.head)
+    assert (
+        _listed(client, worst_deadline=Level.OVERDUE)
+        == _listed(client, deadline=Level.OVERDUE)
+        == {
+            first.pk,
+            second.pk,
+        }
+    )
+    assert _overview_counts(client) == {Level.DUE_SOON: 0, Level.OVERDUE: 2, Level.LONG_OVERDUE: 0}
+
+    with time_machine.travel(at(2026, 3, 17), tick=False):
+        petition_services.petition_accept(petition=first, actor=org.reception)
+        accepted = _worst(first)  # the acceptance clock closed, the resolution clock opened
+        petition_services.petition_suspend(petition=first, actor=org.head, reason="Chờ giám định")
+        assert _worst(first) == accepted  # a paused clock is still late: the level stays
+        petition_services.petition_resume(petition=first, actor=org.head)
+        assert _worst(first) == accepted
+        petition_services.petition_guide(petition=second, actor=org.reception, reason="Hướng dẫn")
+    assert _worst(second) == Level.NONE  # every clock closed
+
+    deadlines_sweep(today=D(2026, 4, 15))
+    level = _worst(first)  # the resolution clock opened at acceptance, now due soon
+    assert level == Level.DUE_SOON
+    assert _worst(second) == Level.NONE
+    assert _listed(client, worst_deadline=level) == _listed(client, deadline=level) == {first.pk}
+    assert _listed(client, worst_deadline=Level.OVERDUE) == _listed(client, deadline=Level.OVERDUE) == set()
+    assert _overview_counts(client) == {Level.DUE_SOON: 1, Level.OVERDUE: 0, Level.LONG_OVERDUE: 0}
+
+
+def test_an_extension_and_a_recompute_lower_the_stored_level(org, rules):
+    with time_machine.travel(at(2027, 1, 6), tick=False):
+        petition = make_petition(org.commune, kind=Kind.DENUNCIATION)
+        petition_services.petition_accept(petition=petition, actor=org.reception)
+        petition_services.petition_classify(
+            petition=petition, actor=org.reception, kind=Kind.DENUNCIATION, is_complex=True, is_remote=False, reason="x"
+        )
+    deadlines_sweep(today=D(2027, 2, 12))
+    before = _worst(petition)
+    deadline = Deadline.objects.get(petition=petition, rule__code="denunciation.resolution")
+    with time_machine.travel(at(2027, 2, 12), tick=False):
+        deadline_extend(deadline=deadline, actor=org.head, reason="Phức tạp")
+    assert _worst(petition) <= before
+    Deadline.objects.filter(petition=petition).update(level=Level.LONG_OVERDUE)
+    assert _worst(petition) == Level.LONG_OVERDUE
+    with time_machine.travel(at(2027, 2, 12), tick=False):
+        deadlines_recompute_open()
+    _worst(petition)
