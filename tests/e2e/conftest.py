@@ -27,7 +27,9 @@ def login(page, live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("main form button[type=submit]")
+        # Wait for the POST's own navigation: a goto() right after a bare click can cancel the login.
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         page.wait_for_load_state()
 
     return _login
