@@ -112,6 +112,10 @@ class WorkingCalendar:
         """n calendar days after `start`; a last day that is not a working day moves to the next one (CC Art. 148)."""
         return self.next_working_day(start + datetime.timedelta(days=n))
 
+    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after `start` up to and including `end` (day zero does not count)."""
+        return sum(1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + n * ONE_DAY))
+
     def non_working_days_between(self, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
         """Holidays and extra days off after `start` up to `end`, with names; plain weekends are left out."""
         from .models import CalendarException

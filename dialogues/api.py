@@ -1,5 +1,6 @@
 """Staff API for dialogues and hotspots: the token auth, jurisdiction and pagination of petitions/api.py."""
 
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -147,9 +148,7 @@ class StaffDialogueDetailApi(StaffApiView):
         summary="Dialogue detail with minutes versions and follow-up actions",
     )
     def get(self, request, pk):
-        dialogue = selectors.dialogue_detail(request.user, pk)
-        dialogue = selectors.api_dialogues(request.user).get(pk=dialogue.pk)
-        return Response(DialogueDetailSerializer(dialogue).data)
+        return Response(DialogueDetailSerializer(get_object_or_404(selectors.api_dialogues(request.user), pk=pk)).data)
 
 
 class StaffHotspotListApi(StaffApiView):
@@ -176,8 +175,7 @@ class StaffHotspotListApi(StaffApiView):
 class StaffHotspotDetailApi(StaffApiView):
     @extend_schema(responses={200: HotspotSerializer, 404: ErrorSerializer}, summary="Hotspot with its petitions")
     def get(self, request, pk):
-        hotspot = selectors.hotspot_detail(request.user, pk)
-        return Response(HotspotSerializer(selectors.api_hotspots(request.user).get(pk=hotspot.pk)).data)
+        return Response(HotspotSerializer(get_object_or_404(selectors.api_hotspots(request.user), pk=pk)).data)
 
 
 urlpatterns = [

@@ -125,11 +125,7 @@ def _resume(open_deadlines: QuerySet[Deadline], today: datetime.date) -> list[st
     moved = []
     for deadline in open_deadlines.filter(paused_at__isnull=False).select_related("rule"):
         if deadline.rule.unit == DayUnit.WORKING:
-            days = sum(
-                1
-                for n in range(1, (today - deadline.paused_at).days + 1)
-                if cal.is_working_day(deadline.paused_at + datetime.timedelta(days=n))
-            )
+            days = cal.working_days_between(deadline.paused_at, today)
         else:
             days = (today - deadline.paused_at).days
         paused_days = deadline.paused_days + days
