@@ -121,11 +121,19 @@ class Deadline(models.Model):
         MET = "met", _("Met")
         CANCELLED = "cancelled", _("No longer applies")
 
+    # No single-column index on petition, subject_type or owner: the sweep rewrites tens of thousands of
+    # deadlines at once, and every index is written again with each row. one_deadline_per_rule leads
+    # with the petition, one_deadline_per_subject_rule with the subject, deadline_owner is partial.
     petition = models.ForeignKey(
-        "petitions.Petition", on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+        "petitions.Petition",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        db_index=False,
     )
     subject_type = models.ForeignKey(
-        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     owner = models.ForeignKey(
@@ -135,6 +143,7 @@ class Deadline(models.Model):
         blank=True,
         related_name="owned_deadlines",
         verbose_name=_("responsible"),
+        db_index=False,
     )
     label = models.CharField(_("what is due"), max_length=200, blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -202,6 +211,8 @@ class Deadline(models.Model):
                 condition=Q(closed_at__isnull=True, paused_at__isnull=True, petition__isnull=False),
                 name="deadline_running_due",
             ),
+            # A person's own deadlines (follow-up actions, written answers): only subject deadlines have one.
+            models.Index(fields=["owner"], condition=Q(owner__isnull=False), name="deadline_owner"),
         ]
 
     def __str__(self):
@@ -238,7 +249,8 @@ class Escalation(ChainedModel):
     chain_key = "deadline_id"
     chain_fields = ("level", "round", "created_at")
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations")
+    # Indexed by one_escalation_per_level, which leads with the deadline.
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations", db_index=False)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     # The deadline's extension count at the time: an extended deadline may escalate again.
     round = models.PositiveSmallIntegerField(default=0)

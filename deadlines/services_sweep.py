@@ -190,6 +190,12 @@ def sweep_chunk(
     digest is built once all chunks are done.
     """
     date_field, lookup = THRESHOLDS[level]
+    if connection.vendor == "postgresql":
+        # A chunk does not wait for its WAL to reach the disk (a sixth of the first sweep's time at a
+        # million). Safe here: a crash can only lose whole chunks, levels and escalations together,
+        # and the next run redoes exactly those. The digest's transaction stays synchronous.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
     rows = list(
         Deadline.objects.select_for_update(skip_locked=True, of=("self",))
         # The same predicate as the level's partial index, and its order: an index range scan.
@@ -285,10 +291,12 @@ def sweep_digest(*, run: SweepRun, recipients: Recipients, rows: list[DigestRow]
             per_user[user_id].append(row)
     key = f"sweep:{run.pk}"
     page_url = reverse("deadlines:digest", args=[key])
+    # Translated once per run, not once per line: a city's first sweep writes ~90,000 lines.
+    words = {"due": _("due %(date)s"), **{level: str(Level(level).label) for level in Level}}
     digests = []
     for user_id, cases in per_user.items():
         cases.sort(key=lambda r: (-r[1], r[6], r[0]))
-        title, body = _digest_text(cases, page_url)
+        title, body = _digest_text(cases, page_url, words)
         items = [[r[0], r[1]] for r in cases]
         # A digest of "due soon" cases only is worthless, even misleading, once the first of them is
         # past due: the outbox does not send it after that day (core.services_outbox).
@@ -301,7 +309,7 @@ def sweep_digest(*, run: SweepRun, recipients: Recipients, rows: list[DigestRow]
     return len(digests)
 
 
-def _digest_text(cases: list[DigestRow], page_url: str) -> tuple[str, str]:
+def _digest_text(cases: list[DigestRow], page_url: str, words: dict) -> tuple[str, str]:
     by_level = Counter(r[1] for r in cases)
     title = _(
         "Deadlines: %(count)s cases need attention (%(long)s long overdue, %(overdue)s overdue, %(soon)s due soon)"
@@ -313,7 +321,7 @@ def _digest_text(cases: list[DigestRow], page_url: str) -> tuple[str, str]:
     }
     base = getattr(settings, "PORTAL_URL", "").rstrip("/")
     lines = [
-        f"- {subject}: {rule}, {Level(level).label} ({_('due %(date)s') % {'date': f'{due:%d/%m/%Y}'}})"
+        f"- {subject}: {rule}, {words[level]} ({words['due'] % {'date': f'{due:%d/%m/%Y}'}})"
         + (f" {base}{url}" if url else "")
         for _id, level, _unit, _user, subject, rule, due, url in cases[:DIGEST_BODY_LINES]
     ]

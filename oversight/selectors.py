@@ -13,7 +13,7 @@ from dialogues import selectors as dialogue_selectors
 from dialogues.models import FollowUpAction
 from dialogues.workflow import ActionStatus, DialogueStatus, HotspotStatus
 from petitions.filters import denormalized_levels, worst_open_level
-from petitions.models import IdentityReveal, Petition, PetitionHistory
+from petitions.models import IdentityReveal, Petition, PetitionAlert, PetitionHistory
 from reception.models import ReceptionSession, SessionStatus, VisitIdentityReveal
 
 from . import policy
@@ -121,23 +121,24 @@ def monthly_series(unit_ids, period: Period) -> list[dict]:
 # --- The head's overview ---------------------------------------------------------------------------
 
 
-def worst_level_counts(queryset: QuerySet[Petition]) -> dict[int, int]:
-    """How many petitions have their most urgent open deadline at each level (one query).
+def worst_level_counts(unit_ids) -> dict[int, int]:
+    """How many petitions of the units have their most urgent open deadline at each level (one query).
 
-    On PostgreSQL from the denormalized `Petition.deadline_level` (an index-only scan of the partial index
-    petition_level_unit, a few per cent of the petitions), the column the `worst_deadline` filter each
-    count opens reads; the correlated subquery per petition took 7.9 s at a million.
+    On PostgreSQL from `PetitionAlert` (an index-only scan of alert_unit_level: the few per cent of
+    petitions with an alert), the table the `worst_deadline` filter each count opens reads; the
+    correlated subquery per petition took 7.9 s at a million.
     """
     if denormalized_levels():
         rows = (
-            queryset.filter(deadline_level__gte=Level.DUE_SOON)
+            PetitionAlert.objects.filter(unit_id__in=unit_ids)
             .order_by()
-            .values("deadline_level")
-            .annotate(n=Count("*"))  # COUNT(*), not of id: an index-only scan of petition_level_unit
+            .values("level")
+            .annotate(n=Count("*"))  # COUNT(*), not of a column: an index-only scan
         )
-        return {row["deadline_level"]: row["n"] for row in rows}
+        return {row["level"]: row["n"] for row in rows}
     rows = (
-        queryset.annotate(worst_level=worst_open_level())
+        Petition.objects.filter(unit_id__in=unit_ids)
+        .annotate(worst_level=worst_open_level())
         .filter(worst_level__gt=Level.NONE)
         .order_by()
         .values("worst_level")

@@ -83,7 +83,7 @@ def overview(request):
     by_status = petition_selectors.caseload_by_status(user)
     total = sum(by_status.values())
     today = timezone.localdate()
-    worst = selectors.worst_level_counts(petition_selectors.petitions_visible_to(user))
+    worst = selectors.worst_level_counts(jurisdiction.unit_ids)
     is_head = jurisdiction.has_role(Role.HEAD)
     dialogues, dialogue_counts = selectors.next_dialogues(user) if is_head else ([], {})
     hotspots, hotspot_counts = selectors.open_hotspots(user) if is_head else ([], {})

@@ -28,7 +28,7 @@ from core.selectors import jurisdiction_for
 from core.validators import normalize_digits, validate_citizen_id, validate_phone
 
 from . import actions, citizen, exports, selectors, services
-from .filters import SORTABLE, PetitionFilter, caseload_ordering
+from .filters import SORTABLE, PetitionFilter
 from .forms import ExportForm
 from .models import Kind, Obstacle, PetitionRead, normalize_tracking_code
 from .pagination import keyset_page
@@ -447,7 +447,7 @@ class CaseloadPagination:
     max_page_size = 100
     SORTABLE = SORTABLE
 
-    def paginate(self, querysets, request):
+    def paginate(self, querysets, request, ordering: tuple[str, str]):
         try:
             size = min(max(int(request.query_params.get("page_size", self.page_size)), 1), self.max_page_size)
         except ValueError:
@@ -457,7 +457,7 @@ class CaseloadPagination:
             querysets,
             cursor=request.query_params.get("cursor"),
             size=size,
-            ordering=caseload_ordering(request.query_params.get("ordering", "")),
+            ordering=ordering,
         )
         return self.page.object_list
 
@@ -509,7 +509,8 @@ class StaffPetitionListApi(StaffApiView):
         if not petition_filter.is_valid():
             return Response({"errors": petition_filter.errors}, status=status.HTTP_400_BAD_REQUEST)
         paginator = CaseloadPagination()
-        page = paginator.paginate(petition_filter.querysets(), request)
+        ordering = petition_filter.keyset_ordering(request.query_params.get("ordering", ""))
+        page = paginator.paginate(petition_filter.querysets(), request, ordering)
         return paginator.get_paginated_response(PetitionListSerializer(page, many=True).data)
 
 

@@ -59,8 +59,8 @@ class FastSelectMultiple(FastSelect):
 
 
 def denormalized_levels() -> bool:
-    """Whether `Petition.deadline_level` is kept by the database (the PostgreSQL trigger of deadlines
-    migration 0009); elsewhere (SQLite in development) the levels are read from the deadlines."""
+    """Whether petitions' levels are kept by the database in `PetitionAlert` (the PostgreSQL trigger,
+    petitions migration 0015); elsewhere (SQLite in development) the levels are read from the deadlines."""
     return connection.vendor == "postgresql"
 
 
@@ -155,8 +155,8 @@ class PetitionFilter(django_filters.FilterSet):
     def at_deadline_level(self, queryset, name, value):
         """Petitions with an open deadline at this warning level or beyond (an inspector's audit list)."""
         if denormalized_levels():
-            # A range scan of the partial index petition_level_L in caseload order (docs/performance.md).
-            return queryset.filter(deadline_level__gte=int(value))
+            # A walk of alert_caseload_order in caseload order (keyset_ordering, docs/performance.md).
+            return queryset.filter(alert__level__gte=int(value)).select_related("alert")
         return queryset.filter(
             pk__in=Deadline.objects.filter(closed_at__isnull=True, level__gte=int(value)).values("petition_id")
         )
@@ -164,7 +164,7 @@ class PetitionFilter(django_filters.FilterSet):
     def at_worst_deadline_level(self, queryset, name, value):
         """Petitions whose most urgent open deadline is at exactly this level."""
         if denormalized_levels():
-            return queryset.filter(deadline_level=int(value))
+            return queryset.filter(alert__level=int(value)).select_related("alert")
         return queryset.annotate(worst_level=worst_open_level()).filter(worst_level=int(value))
 
     def search(self, queryset, name, value):
@@ -174,6 +174,27 @@ class PetitionFilter(django_filters.FilterSet):
             self.search_text = value
             return queryset
         return queryset.filter(petition_search_q(value))
+
+    def keyset_ordering(self, value: str) -> tuple[str, str]:
+        """The total order of the pages for the `ordering` parameter.
+
+        Filtered by deadline level and in caseload order, the same order is read from the alert's copy
+        of the receipt date and id: the database then walks alert_caseload_order and stops at the page's
+        end, the same cost at any depth (ordering by the petition's own columns would collect and sort
+        every alert of the jurisdiction first).
+        """
+        ordering = caseload_ordering(value)
+        if denormalized_levels() and ordering[0].lstrip("-") == "received_at" and self._level_filtered():
+            way = "-" if ordering[0].startswith("-") else ""
+            return (f"{way}alert__received_at", f"{way}alert__petition_id")
+        return ordering
+
+    def _level_filtered(self) -> bool:
+        return bool(
+            self.is_bound
+            and self.is_valid()
+            and (self.form.cleaned_data.get("deadline") or self.form.cleaned_data.get("worst_deadline"))
+        )
 
     def querysets(self) -> list:
         """The filtered caseload, as one queryset or (when searching with split_search) one per side."""

@@ -75,7 +75,11 @@ class Petition(models.Model):
     is_especially_complex = models.BooleanField(_("especially complex case"), default=False)
     is_remote = models.BooleanField(_("remote area"), default=False)
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("receiving unit"))
+    # No single-column index on unit or handler: petition_unit_status and petition_handler_status lead
+    # with them, and every extra index is written again whenever a petition row is.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="petitions", verbose_name=_("receiving unit"), db_index=False
+    )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -83,6 +87,7 @@ class Petition(models.Model):
         blank=True,
         related_name="handled_petitions",
         verbose_name=_("handler"),
+        db_index=False,
     )
     citizen = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -100,11 +105,6 @@ class Petition(models.Model):
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
-    # The most urgent warning level (deadlines.Level, 0-3) of the petition's open deadlines, kept by a
-    # PostgreSQL trigger on deadlines_deadline (deadlines migration 0009), so every path that opens,
-    # raises, lowers or closes a clock (sweep, services, raw SQL) keeps it right. Only read on
-    # PostgreSQL: the deadline-level filters and the overview's counts walk the partial indexes below.
-    deadline_level = models.PositiveSmallIntegerField(_("most urgent deadline level"), default=0, editable=False)
     decision_text = models.TextField(_("decision"), blank=True)
 
     duplicate_of = models.ForeignKey(
@@ -155,20 +155,6 @@ class Petition(models.Model):
             models.Index(fields=["unit", "status", "-received_at"], name="petition_unit_status"),
             models.Index(fields=["handler", "status"], name="petition_handler_status"),
             models.Index(fields=["-received_at", "-id"], name="petition_received"),
-            # One per warning level (due soon, overdue, long overdue): "open deadline at level >= L" in
-            # caseload order is a range scan of a few per cent of the petitions (docs/performance.md).
-            *(
-                models.Index(
-                    fields=["-received_at", "-id"],
-                    condition=Q(deadline_level__gte=level),
-                    name=f"petition_level_{level}",
-                )
-                for level in (1, 2, 3)
-            ),
-            # The overview's count by level over a jurisdiction: an index-only scan of the alert petitions.
-            models.Index(
-                fields=["deadline_level", "unit"], condition=Q(deadline_level__gte=1), name="petition_level_unit"
-            ),
         ]
 
     def __str__(self):
@@ -177,6 +163,44 @@ class Petition(models.Model):
     @property
     def is_denunciation(self) -> bool:
         return self.kind == Kind.DENUNCIATION
+
+
+class PetitionAlert(models.Model):
+    """A petition with an open deadline at a warning level, and that level (the most urgent one).
+
+    Kept by the database, not by services: a statement-level trigger on deadlines_deadline (petitions
+    migration 0015) recomputes the level of the petitions a statement touched, whatever path issued it
+    (the sweep's chunk UPDATE, closing, pausing, extending, recomputing, raw SQL), and inserts, updates
+    or deletes their rows here. PostgreSQL only; on SQLite the filters read the deadlines instead.
+
+    A table of its own, narrow, rather than a column of the petition: the first sweep over a city
+    raises tens of thousands of petitions scattered over the table, and rewriting each wide petition
+    row (and its entries in every index) cost 12–30 s of WAL at a million; these rows cost a second.
+    `unit` and `received_at` are copies of the petition's (neither changes after filing; a trigger
+    follows them if they ever do), so the level filters walk one index in caseload order and the
+    overview counts a jurisdiction from an index alone (docs/performance.md).
+    """
+
+    # No foreign-key constraints: the rows are derived by the trigger from petitions and deadlines,
+    # which carry the constraints; checking them again cost the first sweep a second at a million.
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, primary_key=True, related_name="alert", db_constraint=False
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    received_at = models.DateTimeField()
+    level = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("deadline alert")
+        indexes = [
+            # The caseload filtered by level, newest first: a walk of this index that stops at the page's end.
+            models.Index(fields=["-received_at", "-petition"], include=["level", "unit"], name="alert_caseload_order"),
+            # The overview's counts by level over a jurisdiction: an index-only scan.
+            models.Index(fields=["unit", "level"], name="alert_unit_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.petition_id}: {self.level}"
 
 
 class Petitioner(models.Model):

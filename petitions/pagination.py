@@ -65,12 +65,27 @@ def _decode(cursor: str, model, names: list[str]) -> tuple[list, bool] | None:
         values = raw["k"]
         if not isinstance(values, list) or len(values) != len(names):
             return None
-        typed = [model._meta.get_field(name).to_python(value) for name, value in zip(names, values, strict=True)]
+        typed = [_field(model, name).to_python(value) for name, value in zip(names, values, strict=True)]
         if any(value is None for value in typed):
             return None
         return typed, bool(raw.get("b"))
     except (ValueError, TypeError, KeyError, binascii.Error, ValidationError):
         return None  # a tampered or stale cursor is the first page
+
+
+def _field(model, lookup: str):
+    """The model field a lookup such as `received_at` or `alert__received_at` ends at."""
+    *path, name = lookup.split("__")
+    for step in path:
+        model = model._meta.get_field(step).related_model
+    return model._meta.get_field(name)
+
+
+def _value(obj, lookup: str):
+    """A row's value for a lookup, following `__` through related objects (selected with the row)."""
+    for step in lookup.split("__"):
+        obj = getattr(obj, step)
+    return obj
 
 
 def _after(ordering: tuple[str, ...], values: list) -> Q:
@@ -88,7 +103,7 @@ def _flip(ordering: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _key(obj, ordering):
-    return [getattr(obj, f.lstrip("-")) for f in ordering]
+    return [_value(obj, f.lstrip("-")) for f in ordering]
 
 
 def keyset_page(
@@ -149,4 +164,4 @@ class _Reversed:
 
 
 def _sort_key(obj, ordering):
-    return tuple(_Reversed(getattr(obj, f[1:])) if f.startswith("-") else getattr(obj, f) for f in ordering)
+    return tuple(_Reversed(_value(obj, f[1:])) if f.startswith("-") else _value(obj, f) for f in ordering)

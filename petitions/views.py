@@ -26,7 +26,7 @@ from deadlines.selectors import deadlines_for_petitions
 from deadlines.services import DeadlineError
 
 from . import actions, citizen, clocks, exports, receipt, selectors, services
-from .filters import PetitionFilter, caseload_ordering
+from .filters import PetitionFilter
 from .forms import (
     AccessKeyForgotForm,
     ExportForm,
@@ -320,7 +320,7 @@ def petition_list(request):
         petition_filter.querysets(),
         cursor=request.GET.get("cursor"),
         size=PAGE_SIZE,
-        ordering=caseload_ordering(request.GET.get("ordering", "")),
+        ordering=petition_filter.keyset_ordering(request.GET.get("ordering", "")),
     )
     deadlines = deadlines_for_petitions([p.pk for p in page])
     for petition in page:

@@ -15,7 +15,7 @@ from deadlines.services import deadlines_recompute_open
 from deadlines.services_sweep import deadlines_sweep
 from petitions import services as petition_services
 from petitions.clocks import deadline_extend
-from petitions.models import Kind, Petition
+from petitions.models import Kind, PetitionAlert
 
 from ..factories import make_petition
 from .conftest import at
@@ -284,12 +284,12 @@ def test_the_notifications_are_enqueued_after_commit(org, rules, django_capture_
     assert apply_async.called
 
 
-# --- The petition's most urgent level, kept by the database (deadlines migration 0009) -------------
+# --- The petition's most urgent level, kept by the database (petitions migration 0015) ------------
 
 
 def _worst(petition):
     """The level stored on the petition, checked against the one its open deadlines give."""
-    stored = Petition.objects.values_list("deadline_level", flat=True).get(pk=petition.pk)
+    stored = PetitionAlert.objects.filter(petition=petition).values_list("level", flat=True).first() or Level.NONE
     open_levels = Deadline.objects.filter(petition=petition, closed_at__isnull=True).values_list("level", flat=True)
     assert stored == max(open_levels, default=Level.NONE)
     return stored

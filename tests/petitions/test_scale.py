@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from deadlines.models import Deadline, Level
 from petitions import selectors
 from petitions.models import Kind, Petition, Petitioner
 from petitions.pagination import keyset_page
@@ -74,6 +75,41 @@ def test_keyset_pages_walk_every_petition_once_forwards_and_backwards(client, or
     assert seen == expected and len(pages) == 3
     back = client.get(reverse("petitions:list"), {"cursor": page.previous_cursor}).context["page"]
     assert [p.pk for p in back] == pages[1] and back.has_next and back.has_previous
+
+
+@pytest.mark.parametrize("ordering", ["", "received_at", "title"])
+def test_pages_filtered_by_deadline_level_walk_every_alert_once(client, org, token_client, ordering):
+    """The level filters page over the alert's copy of the caseload order (PostgreSQL) or the deadlines."""
+    client.force_login(org.head)
+    petitions = _many(org, 40)
+    Petition.objects.filter(pk__in=[p.pk for p in petitions[:12]]).update(received_at=petitions[0].received_at)
+    late = [p.pk for p in petitions[::2]]  # 20 of them, 6 sharing one receipt time
+    Deadline.objects.filter(petition_id__in=late).update(level=Level.OVERDUE)
+    Deadline.objects.filter(petition_id__in=late[:3], rule__code="petition.processing").update(level=Level.DUE_SOON)
+    order = (ordering, "-id" if ordering.startswith("-") else "id") if ordering else ("-received_at", "-id")
+    expected = list(Petition.objects.filter(pk__in=late).order_by(*order).values_list("pk", flat=True))
+    for query in ({"deadline": Level.OVERDUE}, {"worst_deadline": Level.OVERDUE}):
+        seen, cursor = [], ""
+        while True:
+            page = client.get(reverse("petitions:list"), {**query, "ordering": ordering, "cursor": cursor})
+            page = page.context["page"]
+            seen += [p.pk for p in page]
+            if not page.has_next:
+                break
+            cursor = page.next_cursor
+        assert seen == expected, query
+        back = client.get(reverse("petitions:list"), {**query, "ordering": ordering, "cursor": page.previous_cursor})
+        assert [p.pk for p in back.context["page"]] == expected[:25]
+        api, results, url = token_client(org.head), [], reverse("api-staff-petitions")
+        params = {**query, "ordering": ordering, "page_size": 7}
+        while url:
+            body = api.get(url, params).json()
+            results += [row["id"] for row in body["results"]]
+            url, params = body["next"], {}
+        assert results == expected, query
+    assert client.get(reverse("petitions:list"), {"deadline": Level.DUE_SOON}).context["page"].object_list
+    due_soon_only = client.get(reverse("petitions:list"), {"worst_deadline": Level.DUE_SOON}).context["page"]
+    assert [p.pk for p in due_soon_only] == []
 
 
 @pytest.mark.parametrize("ordering", ["title", "-title", "status", "kind", "received_at"])

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from .seed_city import BENCH_KEY, SAMPLE_KEYS, insert_select, seed_city, tracking_code
 
@@ -372,14 +373,16 @@ def plain_sql_chain() -> dict:
             "items": "jsonb_agg(jsonb_build_array(id, new_level))",
         },
     )
+    # The sweep's own "today" (the portal's time zone), not the database's current_date (UTC).
+    today = f"DATE '{timezone.localdate().isoformat()}'"
     target = (
-        "CASE WHEN d.long_overdue_after < current_date THEN 3 WHEN d.due_date < current_date THEN 2 "
-        "WHEN d.due_soon_from <= current_date THEN 1 ELSE 0 END"
+        f"CASE WHEN d.long_overdue_after < {today} THEN 3 WHEN d.due_date < {today} THEN 2 "
+        f"WHEN d.due_soon_from <= {today} THEN 1 ELSE 0 END"
     )
     sql = f"""
         WITH targets AS (
             SELECT d.id, d.level AS old_level, {target} AS new_level FROM deadlines_deadline d
-            WHERE d.closed_at IS NULL AND d.paused_at IS NULL AND d.due_soon_from <= current_date
+            WHERE d.closed_at IS NULL AND d.paused_at IS NULL AND d.due_soon_from <= {today}
         ), raised AS (
             UPDATE deadlines_deadline d SET level = t.new_level FROM targets t
             WHERE d.id = t.id AND d.level < t.new_level
