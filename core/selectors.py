@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import QuerySet
 
-from .models import Membership, Role, Unit, UnitHeadTerm, User
+from .models import Membership, Notification, Role, Unit, UnitHeadTerm, User
 
 STAFF_WRITE_ROLES = frozenset({Role.RECEPTION, Role.HANDLER, Role.HEAD, Role.ADMIN})
 
@@ -78,5 +78,9 @@ def staff_of_unit(unit_ids, roles) -> QuerySet[User]:
     ).distinct()
 
 
+def unread_notifications(user: User) -> QuerySet[Notification]:
+    return user.notifications.filter(read_at__isnull=True)
+
+
 def unread_notification_count(user: User) -> int:
-    return user.notifications.filter(read_at__isnull=True).count()
+    return unread_notifications(user).count()
