@@ -1,3 +1,5 @@
+import functools
+
 from .selectors import jurisdiction_for, unread_notification_count
 
 
@@ -9,5 +11,7 @@ def staff(request):
     return {
         "jurisdiction": jurisdiction,
         "is_staff_member": jurisdiction.is_staff,
-        "unread_notifications": unread_notification_count(user),
+        # Counted when a template first reads it, once (a template calls a callable value): a view that
+        # already has the count passes it in its own context, which wins, and nothing is counted here.
+        "unread_notifications": functools.cache(lambda: unread_notification_count(user)),
     }

@@ -1,8 +1,9 @@
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
-from .models import Membership, Role, Unit, UnitHeadTerm, User
+from .models import Membership, Notification, Role, Unit, UnitHeadTerm, User
 
 STAFF_WRITE_ROLES = frozenset({Role.RECEPTION, Role.HANDLER, Role.HEAD, Role.ADMIN})
 
@@ -28,28 +29,36 @@ class Jurisdiction:
         return self.has_role(*STAFF_WRITE_ROLES, unit_id=unit_id)
 
 
-def subtree_q(paths) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return q
+def _units_by_membership(user_id: int) -> list[tuple[str, int]]:
+    """(role, unit id) for every unit under each of the user's memberships, the membership's own included.
+
+    One join: membership → its unit → every unit whose path starts with that unit's path. Paths are
+    made of ids and slashes only ("/1/4/9/"), so LIKE needs no escaping; the unit table is small (a
+    province's units), so the prefix join reads it once per membership.
+    """
+    membership, unit = Membership._meta.db_table, Unit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.role, d.id FROM {membership} m "  # noqa: S608 - table names from the models
+            f"JOIN {unit} u ON u.id = m.unit_id "
+            f"JOIN {unit} d ON d.path LIKE u.path || '%%' "
+            "WHERE m.user_id = %s",
+            [user_id],
+        )
+        return cursor.fetchall()
 
 
 def jurisdiction_for(user: User) -> Jurisdiction:
-    """Two queries, then cached on the user object for the rest of the request."""
+    """One query, then cached on the user object for the rest of the request."""
     if not user.is_authenticated:
         return Jurisdiction()
     cached = getattr(user, "_jurisdiction", None)
     if cached is not None:
         return cached
-    memberships = list(Membership.objects.filter(user=user).select_related("unit").only("role", "unit__path"))
-    by_role: dict[str, frozenset[int]] = {}
-    if memberships:
-        units = list(Unit.objects.filter(subtree_q({m.unit.path for m in memberships})).values_list("id", "path"))
-        for m in memberships:
-            ids = {uid for uid, path in units if path.startswith(m.unit.path)}
-            by_role[m.role] = by_role.get(m.role, frozenset()) | ids
-    jurisdiction = Jurisdiction(by_role=by_role)
+    units: dict[str, set[int]] = {}
+    for role, unit_id in _units_by_membership(user.pk):
+        units.setdefault(role, set()).add(unit_id)
+    jurisdiction = Jurisdiction(by_role={role: frozenset(ids) for role, ids in units.items()})
     user._jurisdiction = jurisdiction  # type: ignore[attr-defined]  # a per-request cache on the user
     return jurisdiction
 
@@ -69,5 +78,9 @@ def staff_of_unit(unit_ids, roles) -> QuerySet[User]:
     ).distinct()
 
 
+def unread_notifications(user: User) -> QuerySet[Notification]:
+    return user.notifications.filter(read_at__isnull=True)
+
+
 def unread_notification_count(user: User) -> int:
-    return user.notifications.filter(read_at__isnull=True).count()
+    return unread_notifications(user).count()

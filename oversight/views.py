@@ -80,44 +80,38 @@ def overview(request):
     open, the worst overdue cases by name, own cases, the head's quota and next reception days."""
     user = request.user
     jurisdiction = jurisdiction_for(user)
-    by_status = petition_selectors.caseload_by_status(user)
-    total = sum(by_status.values())
     today = timezone.localdate()
-    worst = selectors.worst_level_counts(jurisdiction.unit_ids)
     is_head = jurisdiction.has_role(Role.HEAD)
-    dialogues, dialogue_counts = selectors.next_dialogues(user) if is_head else ([], {})
-    hotspots, hotspot_counts = selectors.open_hotspots(user) if is_head else ([], {})
-    actions, actions_total = (
-        selectors.followup_actions_due(jurisdiction.by_role.get(Role.HEAD, ())) if is_head else ([], 0)
-    )
-    head_units = Unit.objects.filter(pk__in=jurisdiction.by_role.get(Role.HEAD, ())).filter(
+    head_unit_ids = jurisdiction.by_role.get(Role.HEAD, frozenset())
+    counts = selectors.overview_counts(user, head_unit_ids)
+    head_units = Unit.objects.filter(pk__in=head_unit_ids).filter(
         head_terms__user=user, head_terms__ended_on__isnull=True
     )
     return render(
         request,
         "oversight/overview.html",
         {
-            "total": total,
-            "by_status": [(status, label, by_status.get(status, 0)) for status, label in Status.choices],
-            "levels": [(level.value, level.label, worst.get(level.value, 0)) for level in Level if level != Level.NONE],
+            "total": sum(counts.by_status.values()),
+            "by_status": [(status, label, counts.by_status.get(status, 0)) for status, label in Status.choices],
+            "levels": [
+                (level.value, level.label, counts.levels.get(level.value, 0)) for level in Level if level != Level.NONE
+            ],
             "worst_cases": selectors.worst_overdue(jurisdiction.unit_ids),
             "my_cases": petition_selectors.my_open_cases(user),
             "quotas": reception_selectors.head_quotas(head_units, today.year, today.month),
-            "next_sessions": selectors.next_reception_sessions(jurisdiction.by_role.get(Role.HEAD, ()))
-            if jurisdiction.has_role(Role.HEAD)
-            else [],
-            "subject_deadlines": selectors.subject_deadlines_due(jurisdiction.by_role.get(Role.HEAD, ()))
-            if jurisdiction.has_role(Role.HEAD)
-            else [],
+            "next_sessions": selectors.next_reception_sessions(head_unit_ids) if is_head else [],
+            "subject_deadlines": selectors.subject_deadlines_due(head_unit_ids) if is_head else [],
             "is_head": is_head,
-            "next_dialogues": dialogues,
-            "dialogue_counts": [(s, DialogueStatus(s).label, n) for s, n in dialogue_counts.items()],
-            "open_hotspots": hotspots,
-            "hotspot_counts": [(s, HotspotStatus(s).label, n) for s, n in hotspot_counts.items()],
-            "actions_due": actions,
-            "actions_total": actions_total,
+            "next_dialogues": selectors.next_dialogues(user) if is_head else [],
+            "dialogue_counts": [(s, DialogueStatus(s).label, n) for s, n in counts.dialogues.items()],
+            "open_hotspots": selectors.open_hotspots(user) if is_head else [],
+            "hotspot_counts": [(s, HotspotStatus(s).label, n) for s, n in counts.hotspots.items()],
+            "actions_due": selectors.followup_actions_due(head_unit_ids) if is_head else [],
+            "actions_total": counts.actions,
             "can_oversee": access.may(user, "oversight.view"),
             "today": today,
+            # Counted with the rest: base.html's badge then counts nothing (core.context_processors.staff).
+            "unread_notifications": counts.unread_notifications,
         },
     )
 

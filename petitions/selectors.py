@@ -235,14 +235,6 @@ def petitions_for_export(
     )
 
 
-def caseload_by_status(user: User) -> dict[str, int]:
-    """How many petitions of the user's jurisdiction are in each state (one GROUP BY)."""
-    # COUNT(*), not of id: an index-only scan of petition_unit_status (unit, status, received_at)
-    # instead of a scan of the whole table (69 ms against 107 ms at 300,000; docs/performance.md run 3).
-    rows = petitions_visible_to(user).order_by().values("status").annotate(n=Count("*"))
-    return {row["status"]: row["n"] for row in rows}
-
-
 def my_open_cases(user: User, *, limit: int = 10) -> list[Petition]:
     return list(
         Petition.objects.filter(handler=user, status__in=OPEN_STATUSES)

@@ -1,10 +1,24 @@
 """Reads of the reception app. Jurisdiction is applied here, once, for lists and detail pages."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -322,59 +336,73 @@ def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return first, following - datetime.timedelta(days=1)
 
 
-def head_quotas(units, year: int, month: int) -> list[Quota]:
-    """Reception days held by the head in person vs required, per unit, for one month (four queries).
+def _count(rows: QuerySet, field: str = "id", *, distinct: bool = False) -> Coalesce:
+    """A unit's count of `rows` (already filtered on unit=OuterRef("pk")), as a correlated subquery."""
+    counted = rows.order_by().values("unit").annotate(n=Count(field, distinct=distinct)).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
-    Also the written answers still owed after the head's receptions, today (Reg. 11).
-    """
-    units = list(units)
-    first, last = _month_bounds(year, month)
-    counts = {
-        row["unit_id"]: row
-        for row in ReceptionSession.objects.filter(
-            unit__in=units, status=SessionStatus.HELD, date__gte=first, date__lte=last
-        )
-        .values("unit_id")
+
+def _with_quota_figures(units: QuerySet[Unit], first: datetime.date, last: datetime.date) -> QuerySet[Unit]:
+    """The units with their month's figures as columns of the same query, and the head of the month."""
+    held = ReceptionSession.objects.filter(
+        unit=OuterRef("pk"), status=SessionStatus.HELD, date__gte=first, date__lte=last
+    )
+    answers = Deadline.objects.filter(unit=OuterRef("pk"), rule__code=WRITTEN_NOTICE, closed_at__isnull=True)
+    frequency = RequiredFrequency.objects.filter(level=OuterRef("level"))
+    # The head of the month is the one in office on its last day (or the latest before it).
+    month_head_term = (
+        UnitHeadTerm.objects.filter(unit=OuterRef("pk"), started_on__lte=last)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+        .order_by("-started_on", "-id")
+        .values("pk")[:1]
+    )
+    return units.annotate(
         # Reg. 11 counts reception DAYS the head held in person: two half-day sessions on one date
         # are one day, and a delegate's session never counts toward the head's quota.
-        .annotate(
-            in_person=Count("date", distinct=True, filter=Q(held_in_person=True)),
-            delegated=Count("date", distinct=True, filter=Q(held_in_person=False)),
-        )
-    }
-    frequencies = {f.level: f for f in RequiredFrequency.objects.filter(level__in={u.level for u in units})}
-    today = timezone.localdate()
-    answers = {
-        row["unit_id"]: row
-        for row in Deadline.objects.filter(rule__code=WRITTEN_NOTICE, closed_at__isnull=True, unit__in=units)
-        .values("unit_id")
-        .annotate(due=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
-    }
-    # The head of the month is the one in office on its last day (or the latest before it).
-    heads: dict[int, User] = {}
-    for term in (
-        UnitHeadTerm.objects.filter(unit__in=units, started_on__lte=last)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-        .select_related("user")
-        .order_by("unit_id", "started_on")
-    ):
-        heads[term.unit_id] = term.user
+        quota_in_person=_count(held.filter(held_in_person=True), "date", distinct=True),
+        quota_delegated=_count(held.filter(held_in_person=False), "date", distinct=True),
+        quota_answers_due=_count(answers),
+        quota_answers_overdue=_count(answers.filter(due_date__lt=timezone.localdate())),
+        quota_sessions=Subquery(frequency.values("sessions")[:1]),
+        quota_period=Subquery(frequency.values("period")[:1]),
+        month_head_term=FilteredRelation("head_terms", condition=Q(head_terms__pk=Subquery(month_head_term))),
+    ).select_related("month_head_term__user")
+
+
+def head_quotas(units: QuerySet[Unit] | Iterable[Unit], year: int, month: int) -> list[Quota]:
+    """Reception days held by the head in person vs required, per unit, for one month (one query).
+
+    Also the written answers still owed after the head's receptions, today (Reg. 11). A queryset of
+    units is read with the figures in the same query; a list is kept as given (its figures are read
+    by id).
+    """
+    first, last = _month_bounds(year, month)
+    if isinstance(units, QuerySet):
+        units = list(_with_quota_figures(units, first, last))
+        figures = {unit.pk: unit for unit in units}
+    else:
+        units = list(units)
+        figures = {
+            unit.pk: unit
+            for unit in _with_quota_figures(Unit.objects.filter(pk__in=[u.pk for u in units]), first, last)
+        }
     result = []
     for unit in units:
-        row = counts.get(unit.pk, {})
-        frequency = frequencies.get(unit.level)
-        required = required_sessions_in_month(frequency.sessions, frequency.period, year, month) if frequency else None
+        row: Any = figures[unit.pk]  # the unit with its figures annotated by _with_quota_figures
+        sessions, period = row.quota_sessions, row.quota_period
+        # No head term in the month: the filtered relation leaves the attribute unset, not None.
+        term = getattr(row, "month_head_term", None)
         result.append(
             Quota(
                 unit=unit,
                 year=year,
                 month=month,
-                head=heads.get(unit.pk),
-                held_in_person=row.get("in_person", 0),
-                delegated=row.get("delegated", 0),
-                required=required,
-                answers_due=answers.get(unit.pk, {}).get("due", 0),
-                answers_overdue=answers.get(unit.pk, {}).get("overdue", 0),
+                head=term.user if term else None,
+                held_in_person=row.quota_in_person,
+                delegated=row.quota_delegated,
+                required=None if sessions is None else required_sessions_in_month(sessions, period, year, month),
+                answers_due=row.quota_answers_due,
+                answers_overdue=row.quota_answers_overdue,
             )
         )
     return result

@@ -72,7 +72,7 @@ def test_the_heads_overview_lists_dialogues_actions_and_hotspots(client, engagem
         )
     with time_machine.travel(at("2026-04-10"), tick=False):
         client.force_login(head)
-        with django_assert_max_num_queries(30):
+        with django_assert_max_num_queries(15):
             response = client.get(reverse("oversight:overview"))
         context = response.context
         assert [d.pk for d in context["next_dialogues"]] == [engagement.d6.pk]
