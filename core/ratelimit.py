@@ -17,7 +17,8 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -85,10 +86,28 @@ def _window(key: str, ident: str) -> tuple[str, int, int, int] | None:
     return f"rl:{namespace}:{key}:{digest}:{window}", limit, period, window + period - now
 
 
+def _redis_count(cache_key: str, period: int, amount: int) -> int | None:
+    """The counter through the Redis client behind Django's cache, in one round trip (MULTI/EXEC: the
+    count and, for a new counter only, its expiry); None when the cache is not Redis (development)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    key = backend.make_and_validate_key(cache_key)
+    client = backend._cache.get_client(key, write=True)
+    if not amount:
+        return int(client.get(key) or 0)
+    pipe = client.pipeline(transaction=True)
+    pipe.incrby(key, amount).expire(key, period + 1, nx=True)
+    return int(pipe.execute()[0])
+
+
 def _count(cache_key: str, period: int, *, amount: int = 1) -> int:
     """Add `amount` to the window's counter (0 reads it) and return the new value."""
     try:
-        # add() is atomic: only the first request of the window creates the counter.
+        counted = _redis_count(cache_key, period, amount)
+        if counted is not None:
+            return counted
+        # Other caches: add() is atomic: only the first request of the window creates the counter.
         cache.add(cache_key, 0, timeout=period + 1)
         if not amount:
             return int(cache.get(cache_key) or 0)

@@ -80,10 +80,13 @@ def decision_attachment(petition: Petition) -> Attachment | None:
 
 
 def decision_date(petition: Petition) -> datetime.date | None:
+    """The day the petition was resolved (read once per petition object: the status page asks twice)."""
     if petition.status not in {Status.RESOLVED, Status.CLOSED}:
         return None
-    entry = petition.history.filter(to_status=Status.RESOLVED).order_by("-created_at").first()
-    return local_date(entry.created_at) if entry else None
+    if not hasattr(petition, "_decision_date"):
+        entry = petition.history.filter(to_status=Status.RESOLVED).order_by("-created_at").first()
+        petition._decision_date = local_date(entry.created_at) if entry else None  # type: ignore[attr-defined]
+    return petition._decision_date  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import hmac
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -51,14 +51,13 @@ def petition_notes(petition: Petition) -> list[PetitionNote]:
 def petition_track(*, code: str, key: str) -> Petition | None:
     """Public look-up. A wrong key and an unknown code give the same answer (None)."""
     code = normalize_tracking_code(code)
-    petition = (
-        Petition.objects.select_related("unit")
-        .prefetch_related(Prefetch("history", queryset=PetitionHistory.objects.filter(is_public=True)))
-        .filter(tracking_code=code)
-        .first()
-    )
+    petition = Petition.objects.select_related("unit").filter(tracking_code=code).first()
     expected = petition.access_key_digest if petition else "0" * 64
     if hmac.compare_digest(expected, access_key_digest(code, key or "")) and petition:
+        # The public timeline, read only once the key matched.
+        prefetch_related_objects(
+            [petition], Prefetch("history", queryset=PetitionHistory.objects.filter(is_public=True))
+        )
         return petition
     return None
 
