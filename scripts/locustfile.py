@@ -40,7 +40,8 @@ class Citizen(FastHttpUser):
             "title": "Phản ánh ngập úng khi mưa lớn",
             "content": "Đường ngõ bị ngập sâu sau mỗi trận mưa, đề nghị kiểm tra hệ thống thoát nước.",
             "full_name": "Nguyễn Thị Hoa",
-            "id_number": f"001{random.randrange(10**9):09d}",  # noqa: S311
+            # A valid citizen ID: Hà Nội (001), a man born in the 20th century (0), in 1950-1999, then six digits.
+            "id_number": f"0010{random.randint(50, 99)}{random.randrange(10**6):06d}",  # noqa: S311
             "phone": "0912345678",
             "address": "Ba Đình, Hà Nội",
         }
