@@ -42,7 +42,7 @@ def bench_pages() -> dict:
     from rest_framework.authtoken.models import Token
 
     from core.models import User
-    from petitions.models import Petition
+    from petitions.models import Petition, PetitionAlert
     from petitions.pagination import _encode
 
     from .commands.seed_city import BENCH_KEY, SAMPLE_KEYS, tracking_code
@@ -72,6 +72,10 @@ def bench_pages() -> dict:
         Petition.objects.filter(status="in_progress").order_by("-received_at").values_list("pk", flat=True)[:200:10]
     )
     unit_code = commune_head.memberships.first().unit.code
+    # A deep page of the inspector's queue: near its oldest overdue case (the alert table's keyset).
+    oldest_alerts = PetitionAlert.objects.filter(level__gte=2).order_by("received_at", "petition_id")
+    deep_alert = oldest_alerts.values_list("received_at", "petition_id")[25:26].first()
+    deep_alert_cursor = _encode(list(deep_alert), backwards=False) if deep_alert else ""
 
     def filing(i):
         return public.post(
@@ -109,6 +113,8 @@ def bench_pages() -> dict:
                  lambda i: staff.get("/can-bo/don/", {"cursor": deep_cursor}), target=lists),
         _measure("caseload, default (commune head)", lambda i: commune.get("/can-bo/don/"), target=lists),
         _measure("inspector's overdue queue", lambda i: audit.get("/can-bo/don/?deadline=2"), target=lists),
+        _measure("inspector's overdue queue, deep page (its oldest cases)",
+                 lambda i: audit.get("/can-bo/don/", {"deadline": 2, "cursor": deep_alert_cursor}), target=lists),
         _measure("staff API list", lambda i: staff.get("/api/v1/staff/petitions/", **api_auth), target=lists),
         _measure("staff API list, deep cursor",
                  lambda i: staff.get("/api/v1/staff/petitions/", {"cursor": deep_cursor}, **api_auth), target=lists),
@@ -116,7 +122,8 @@ def bench_pages() -> dict:
                  lambda i: staff.get("/api/v1/staff/petitions/", {"q": "dat dai"}, **api_auth), target=lists),
         _measure("petition detail", lambda i: staff.get(f"/can-bo/don/{open_ids[i % len(open_ids)]}/"),
                  target=details),
-        _measure("staff overview /can-bo/", lambda i: staff.get("/can-bo/")),
+        _measure("staff overview /can-bo/ (city head)", lambda i: staff.get("/can-bo/")),
+        _measure("staff overview /can-bo/ (commune head)", lambda i: commune.get("/can-bo/")),
         _measure("citizen tracking lookup (page, POST)",
                  lambda i: public.post("/tra-cuu/", {"code": code(i), "key": BENCH_KEY}), target=tracking),
         _measure("citizen tracking lookup (API, POST)",

@@ -433,6 +433,7 @@ def reset_sweep() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE deadlines_deadline")
         cursor.execute("VACUUM ANALYZE core_notification")
+        cursor.execute("VACUUM ANALYZE petitions_petitionalert")
     return {}
 
 
