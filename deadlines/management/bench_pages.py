@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-REPEAT = 15
-WARM = 2
+REPEAT = 40
+WARM = 3
 
 
 def _measure(name, make_request, *, target=None, repeat=REPEAT) -> dict:
