@@ -7,6 +7,7 @@ wall time, and the number of SQL queries of one more request.
 
 import datetime
 import io
+import re
 import time
 
 from django.core.management import call_command, get_commands
@@ -15,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 REPEAT = 40
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)
 WARM = 3
 
 
@@ -33,7 +35,9 @@ def _measure(name, make_request, *, target=None, repeat=REPEAT) -> dict:
                 return {"name": name, "error": f"HTTP {response.status_code}"}
         with CaptureQueriesContext(connection) as queries:
             make_request(WARM + repeat)
-        return {"name": name, **summary(times), "queries": len(queries.captured_queries), "target": target}
+        # SQL statements; Django also logs the transaction's BEGIN, COMMIT and savepoints, not counted here.
+        sql = [q for q in queries.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
+        return {"name": name, **summary(times), "queries": len(sql), "target": target}
     except Exception as exc:  # one broken page must not hide the others' figures
         return {"name": name, "error": f"{type(exc).__name__}: {exc}"[:200]}
 
