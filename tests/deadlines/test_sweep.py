@@ -358,3 +358,24 @@ def test_an_extension_and_a_recompute_lower_the_stored_level(org, rules):
     with time_machine.travel(at(2027, 2, 12), tick=False):
         deadlines_recompute_open()
     _worst(petition)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the alert table is kept by PostgreSQL triggers")
+def test_the_alert_copies_follow_the_petition_and_leave_with_its_last_open_level(org, rules):
+    petition = make_petition(org.commune)
+    other = make_petition(org.commune)
+    Deadline.objects.filter(petition__in=[petition, other]).update(level=Level.OVERDUE)
+    alert = PetitionAlert.objects.get(petition=petition)
+    assert (alert.unit_id, alert.received_at, alert.level) == (org.commune.pk, petition.received_at, Level.OVERDUE)
+    # Should a petition's unit or receipt date ever change, its alert's copies follow (the caseload
+    # order and the jurisdiction of the level filters are read from them).
+    moved = petition.received_at - datetime.timedelta(days=3)
+    type(petition).objects.filter(pk=petition.pk).update(unit=org.other_commune, received_at=moved)
+    alert.refresh_from_db()
+    assert (alert.unit_id, alert.received_at) == (org.other_commune.pk, moved)
+    # Every open clock closed or back at level 0: the row goes, the other petition's stays.
+    Deadline.objects.filter(petition=petition).update(level=Level.NONE)
+    assert not PetitionAlert.objects.filter(petition=petition).exists()
+    assert PetitionAlert.objects.get(petition=other).level == Level.OVERDUE
+    Deadline.objects.filter(petition=other).update(closed_at=other.received_at)
+    assert not PetitionAlert.objects.exists()
