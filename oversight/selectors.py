@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -17,8 +17,8 @@ from dialogues import selectors as dialogue_selectors
 from dialogues.models import Dialogue, FollowUpAction, Hotspot
 from dialogues.workflow import ActionStatus, DialogueStatus, HotspotStatus
 from petitions import selectors as petition_selectors
-from petitions.filters import denormalized_levels, worst_open_level
-from petitions.models import IdentityReveal, Petition, PetitionAlert, PetitionHistory
+from petitions.filters import kept_by_database, worst_open_level
+from petitions.models import IdentityReveal, Petition, PetitionAlert, PetitionHistory, StatusCount
 from reception.models import ReceptionSession, SessionStatus, VisitIdentityReveal
 
 from . import policy
@@ -133,7 +133,7 @@ def _by_worst_level(unit_ids) -> tuple[QuerySet, str]:
     few per cent of petitions with an alert), the table the `worst_deadline` filter each count opens
     reads; the correlated subquery per petition (SQLite, development) took 7.9 s at a million.
     """
-    if denormalized_levels():
+    if kept_by_database():
         return PetitionAlert.objects.filter(unit_id__in=unit_ids), "level"
     petitions = Petition.objects.filter(unit_id__in=unit_ids)
     return petitions.annotate(worst_level=worst_open_level()).filter(worst_level__gt=Level.NONE), "worst_level"
@@ -241,6 +241,21 @@ def _grouped(rows: QuerySet, figure: str, key: str | None = None) -> QuerySet:
     )
 
 
+def _by_status(petitions: QuerySet[Petition], unit_ids) -> QuerySet:
+    """The overview's branch of petitions per state: on PostgreSQL the units' `StatusCount` rows, kept by
+    triggers (a few hundred rows for a city, where counting its petitions read one index entry each:
+    318 ms at a million); elsewhere a count of the petitions."""
+    if not kept_by_database():
+        return _grouped(petitions, "status", "status")
+    return (
+        StatusCount.objects.filter(unit_id__in=unit_ids)
+        .order_by()
+        .values(figure=Value("status"), key=F("status"))
+        .annotate(n=Cast(Sum("n"), BigIntegerField()))
+        .values_list("figure", "key", "n")
+    )
+
+
 def overview_counts(user: User, head_unit_ids: Collection[int] = ()) -> OverviewCounts:
     """Every count of the staff overview in one statement, a UNION ALL of grouped counts, each branch
     planned on its own (and reading its own index) on the querysets of the lists the counts open.
@@ -250,7 +265,7 @@ def overview_counts(user: User, head_unit_ids: Collection[int] = ()) -> Overview
     petitions = petition_selectors.petitions_visible_to(user)
     levelled, level = _by_worst_level(jurisdiction_for(user).unit_ids)
     branches = [
-        _grouped(petitions, "status", "status"),
+        _by_status(petitions, jurisdiction_for(user).unit_ids),
         _grouped(levelled, "level", level),
         _grouped(unread_notifications(user), "unread"),
     ]

@@ -58,9 +58,10 @@ class FastSelectMultiple(FastSelect):
         return False
 
 
-def denormalized_levels() -> bool:
-    """Whether petitions' levels are kept by the database in `PetitionAlert` (the PostgreSQL trigger,
-    petitions migration 0015); elsewhere (SQLite in development) the levels are read from the deadlines."""
+def kept_by_database() -> bool:
+    """Whether the derived tables are kept by database triggers: `PetitionAlert` (petitions' worst
+    deadline levels, migration 0015) and `StatusCount` (petitions per unit and state, 0016). PostgreSQL
+    only; elsewhere (SQLite in development) the levels are read from the deadlines and states counted."""
     return connection.vendor == "postgresql"
 
 
@@ -155,7 +156,7 @@ class PetitionFilter(django_filters.FilterSet):
 
     def at_deadline_level(self, queryset, name, value):
         """Petitions with an open deadline at this warning level or beyond (an inspector's audit list)."""
-        if denormalized_levels():
+        if kept_by_database():
             # A walk of alert_caseload_order in caseload order (keyset_ordering, docs/performance.md).
             return self._alerts(queryset).filter(alert__level__gte=int(value))
         return queryset.filter(
@@ -164,7 +165,7 @@ class PetitionFilter(django_filters.FilterSet):
 
     def at_worst_deadline_level(self, queryset, name, value):
         """Petitions whose most urgent open deadline is at exactly this level."""
-        if denormalized_levels():
+        if kept_by_database():
             return self._alerts(queryset).filter(alert__level=int(value))
         return queryset.annotate(worst_level=worst_open_level()).filter(worst_level=int(value))
 
@@ -191,7 +192,7 @@ class PetitionFilter(django_filters.FilterSet):
         every alert of the jurisdiction first).
         """
         ordering = caseload_ordering(value)
-        if denormalized_levels() and ordering[0].lstrip("-") == "received_at" and self._level_filtered():
+        if kept_by_database() and ordering[0].lstrip("-") == "received_at" and self._level_filtered():
             way = "-" if ordering[0].startswith("-") else ""
             return (f"{way}alert__received_at", f"{way}alert__petition_id")
         return ordering

@@ -203,6 +203,29 @@ class PetitionAlert(models.Model):
         return f"{self.petition_id}: {self.level}"
 
 
+class StatusCount(models.Model):
+    """How many petitions a unit has in each state, kept by the database for the staff overview.
+
+    A city head's overview counted its petitions by state with an index-only scan of one entry per
+    petition (318 ms at a million, growing with the table); these rows make it a read of a few hundred.
+    Statement-level triggers on petitions_petition (petitions migration 0016) add each statement's net
+    change per (unit, state), whatever path made it; rows are upserted in (unit, state) order so two
+    statements never take their locks in opposite orders. PostgreSQL only: elsewhere the overview counts
+    the petitions.
+    """
+
+    # Indexed by one_count_per_unit_status; no database constraint: the rows are derived.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "status"], name="one_count_per_unit_status")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.status}: {self.n}"
+
+
 class Petitioner(models.Model):
     """The petitioner's identity, kept apart from the case so it can be encrypted and access-controlled.
 

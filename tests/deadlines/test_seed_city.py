@@ -48,6 +48,14 @@ def test_seed_city_makes_a_consistent_city_that_the_sweep_and_tracking_work_on(r
     # The sample's access key works, the triggers and foreign keys are on again for this connection.
     assert selectors.petition_track(code=tracking_code(1), key=BENCH_KEY) is not None
     assert _one("SHOW session_replication_role") == "origin"
+    # The counts per unit and state the overview reads, rebuilt after the trigger-less load.
+    assert (
+        _one(
+            "SELECT count(*) FROM (SELECT unit_id, status, count(*) AS n FROM petitions_petition GROUP BY 1, 2) p "
+            "FULL JOIN petitions_statuscount c USING (unit_id, status) WHERE p.n IS DISTINCT FROM c.n"
+        )
+        == 0
+    )
 
     counts = deadlines_sweep()
     assert sum(counts.values()) > 0
