@@ -170,11 +170,11 @@ class RequirementForm(forms.Form):
     )
 
 
-class DialogueFilterForm(forms.Form):
+class _JurisdictionFilterForm(forms.Form):
+    """A list's filters: a unit of the user's jurisdiction (with its subtree) and a status; subclasses
+    declare `status` with their choices and narrow further in `filter_more`."""
+
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *DialogueStatus.choices], required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,6 +188,18 @@ class DialogueFilterForm(forms.Form):
             queryset = queryset.filter(unit__path__startswith=data["unit"].path)
         if data["status"]:
             queryset = queryset.filter(status=data["status"])
+        return self.filter_more(queryset, data)
+
+    def filter_more(self, queryset, data):
+        return queryset
+
+
+class DialogueFilterForm(_JurisdictionFilterForm):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *DialogueStatus.choices], required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+
+    def filter_more(self, queryset, data):
         if data["date_from"]:
             queryset = queryset.filter(scheduled_at__date__gte=data["date_from"])
         if data["date_to"]:
@@ -195,23 +207,11 @@ class DialogueFilterForm(forms.Form):
         return queryset
 
 
-class HotspotFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+class HotspotFilterForm(_JurisdictionFilterForm):
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *HotspotStatus.choices], required=False)
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=[("", "—"), *RiskLevel.choices], required=False)
 
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=jurisdiction_for(user).unit_ids)
-
-    def filter(self, queryset):
-        if not self.is_bound or not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["unit"]:
-            queryset = queryset.filter(unit__path__startswith=data["unit"].path)
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
+    def filter_more(self, queryset, data):
         if data["risk_level"]:
             queryset = queryset.filter(risk_level=data["risk_level"])
         return queryset
